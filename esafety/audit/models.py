@@ -1,0 +1,63 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One thing that happened, append-only.
+
+    Rows are never updated or deleted: on PostgreSQL a trigger rejects UPDATE, DELETE and TRUNCATE
+    (migration 0002). Each row carries the hash of its school's previous row, so a row altered or
+    removed behind the trigger's back breaks the chain and `manage.py verify_audit` says where.
+    The summary never holds sensitive text: no child's name, no narrative.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A denormalised label: the record must still say who acted if the account is renamed.
+    actor_label = models.CharField(max_length=254, blank=True)
+    school = models.ForeignKey(
+        "people.School", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_code = models.CharField(max_length=64, blank=True, db_index=True)
+    summary = models.CharField(max_length=500, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["school", "-id"], name="audit_event_school_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
+
+    def compute_hash(self) -> str:
+        return event_hash(
+            prev_hash=self.prev_hash,
+            at=self.at.isoformat(),
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            school_id=self.school_id,
+            action=self.action,
+            object_type=self.object_type,
+            object_code=self.object_code,
+            summary=self.summary,
+            request_id=self.request_id,
+            ip=self.ip,
+        )
+
+
+def event_hash(**fields) -> str:
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+GENESIS_HASH = "0" * 64

@@ -1,0 +1,103 @@
+"""Writing the audit trail. Services call these; views never do."""
+
+import zlib
+from dataclasses import dataclass
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from esafety import context
+from esafety.audit.models import GENESIS_HASH, AuditEvent
+
+
+@dataclass(frozen=True)
+class Entry:
+    action: str
+    obj: models.Model | None = None
+    summary: str = ""
+    object_type: str = ""
+    object_code: str = ""
+
+
+def _lock_chain(school_id: int | None) -> None:
+    # Two writers for one school must not both chain onto the same previous row. On PostgreSQL
+    # a transaction-scoped advisory lock per school serialises them; SQLite serialises writers
+    # itself.
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"esafety-audit-{school_id or 0}".encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _previous_hash(school_id: int | None) -> str:
+    last = (
+        AuditEvent.objects.filter(school_id=school_id)
+        .order_by("-id")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    return last or GENESIS_HASH
+
+
+def _describe(entry: Entry) -> tuple[str, str]:
+    object_type = entry.object_type
+    object_code = entry.object_code
+    if entry.obj is not None:
+        object_type = object_type or entry.obj._meta.label_lower
+        object_code = object_code or str(getattr(entry.obj, "code", entry.obj.pk))
+    return object_type, object_code
+
+
+@transaction.atomic
+def audit_record_many(*, actor, school, entries: list[Entry]) -> list[AuditEvent]:
+    """Append several events for one school in one go (a roster import, a seed)."""
+    if not entries:
+        return []
+    school_id = school.pk if school is not None else None
+    _lock_chain(school_id)
+    prev = _previous_hash(school_id)
+    request = context.current_request()
+    now = timezone.now()
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    events = []
+    for entry in entries:
+        object_type, object_code = _describe(entry)
+        event = AuditEvent(
+            at=now,
+            actor=actor_obj,
+            actor_label=actor_obj.email if actor_obj else "",
+            school_id=school_id,
+            action=entry.action,
+            object_type=object_type,
+            object_code=object_code,
+            summary=entry.summary[:500],
+            request_id=request.request_id if request else "",
+            ip=request.ip if request else None,
+            prev_hash=prev,
+        )
+        event.hash = event.compute_hash()
+        prev = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return events
+
+
+def audit_record(
+    *,
+    actor,
+    school,
+    action: str,
+    obj: models.Model | None = None,
+    summary: str = "",
+    object_type: str = "",
+    object_code: str = "",
+) -> AuditEvent:
+    """Append one event. `summary` must never hold a child's name or a concern's narrative."""
+    entry = Entry(
+        action=action,
+        obj=obj,
+        summary=summary,
+        object_type=object_type,
+        object_code=object_code,
+    )
+    return audit_record_many(actor=actor, school=school, entries=[entry])[0]

@@ -1,0 +1,29 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esafety.settings")
+
+app = Celery("esafety")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every minute: send any outbox message that the request's after-commit hand-off could not
+    # (broker down, worker killed mid-send).
+    "notify-sweep-outbox": {
+        "task": "esafety.notify.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
+    # Every two minutes: start roster imports whose hand-off to the worker was lost.
+    "people-sweep-roster-imports": {
+        "task": "esafety.people.tasks.sweep_roster_imports",
+        "schedule": 120.0,
+    },
+    # Every night at 02:30: check the audit trail's hash chain of every school.
+    "audit-verify-chain": {
+        "task": "esafety.audit.tasks.verify_chain",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}

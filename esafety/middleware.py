@@ -1,0 +1,124 @@
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from esafety import context
+from esafety.people.access import is_privileged
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the production proxy REMOTE_ADDR is the proxy; the proxy appends the client.
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed in X-Request-ID) that its audit events carry."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = context.new_request_id()
+        request.request_id = request_id
+        token = context.set_request(context.RequestInfo(request_id, client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset_request(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class PrivilegedIdleTimeoutMiddleware:
+    """Signs out a privileged user who has been idle too long.
+
+    A DSL's screen left open in a staff room shows child-protection records to whoever walks
+    past; thirty minutes is the guidance most schools' policies give.
+    """
+
+    KEY = "esafety_last_seen"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and is_privileged(user):
+            now = time.time()
+            last_seen = request.session.get(self.KEY)
+            limit = settings.ESAFETY_PRIVILEGED_IDLE_MINUTES * 60
+            if last_seen is not None and now - last_seen > limit:
+                logout(request)
+                messages.info(request, "You were signed out after 30 minutes without activity.")
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """Until a privileged user has enrolled an authenticator app, only MFA set-up and sign-out."""
+
+    ALLOWED_URL_NAMES = (
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_logout",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+    )
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self._allowed: set[str] | None = None
+
+    def allowed_paths(self) -> set[str]:
+        if self._allowed is None:
+            self._allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
+        return self._allowed
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and is_privileged(user)
+            and not request.path.startswith(settings.STATIC_URL)
+            and request.path not in self.allowed_paths()
+            and not _has_totp(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    cached = getattr(user, "_esafety_has_totp", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._esafety_has_totp = cached
+    return cached

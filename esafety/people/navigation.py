@@ -1,0 +1,27 @@
+"""The navigation each role sees. Each app adds its own entries here as it arrives."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from esafety.people.access import SchoolAccess
+from esafety.people.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def nav_for(access: SchoolAccess) -> list[NavItem]:
+    code = access.school.code
+    items = [NavItem("Home", reverse("people:school_home", args=[code]))]
+    if access.has(Role.OFFICE, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):
+        items.append(NavItem("Pupils", reverse("people:pupil_list", args=[code])))
+    if access.has(Role.OFFICE, Role.HEAD):
+        items.append(NavItem("Roster import", reverse("people:roster_list", args=[code])))
+        items.append(NavItem("Invitations", reverse("people:invitation_list", args=[code])))
+    if access.has(Role.HEAD, Role.DSL):
+        items.append(NavItem("Audit log", reverse("audit:event_list", args=[code])))
+    return items

@@ -1,0 +1,36 @@
+from django.db.models import Q, QuerySet
+
+from esafety.people.models import Guardian, Invitation, Pupil, RosterImport, School, User
+
+
+def pupils_for_school(*, school: School, query: str = "", on_roll: bool = True) -> QuerySet[Pupil]:
+    qs = Pupil.objects.filter(school=school).select_related("school_class")
+    if on_roll:
+        qs = qs.filter(left_date__isnull=True)
+    for word in query.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(mis_id__iexact=word)
+        )
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def children_of(*, user: User, school: School) -> QuerySet[Pupil]:
+    """A parent's own children at the school: the only pupils a parent may ever see."""
+    return (
+        Pupil.objects.filter(school=school, left_date__isnull=True, guardians__user=user)
+        .select_related("school_class")
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def guardians_of(*, pupil: Pupil) -> QuerySet[Guardian]:
+    return Guardian.objects.filter(pupil=pupil).select_related("user")
+
+
+def invitations_for_school(*, school: School) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(school=school).select_related("invited_by", "accepted_by")
+
+
+def roster_imports_for_school(*, school: School) -> QuerySet[RosterImport]:
+    return RosterImport.objects.filter(school=school).select_related("uploaded_by")

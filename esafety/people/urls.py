@@ -1,0 +1,24 @@
+from django.urls import path
+
+from esafety.people import roster_views, views
+
+app_name = "people"
+
+urlpatterns = [
+    path("s/<uuid:school>/", views.school_home, name="school_home"),
+    path("s/<uuid:school>/pupils/", views.pupil_list, name="pupil_list"),
+    path("s/<uuid:school>/invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "s/<uuid:school>/invitations/<uuid:code>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("s/<uuid:school>/roster/", roster_views.roster_list, name="roster_list"),
+    path("s/<uuid:school>/roster/<uuid:code>/", roster_views.roster_detail, name="roster_detail"),
+    path(
+        "s/<uuid:school>/roster/<uuid:code>/progress/",
+        roster_views.roster_progress,
+        name="roster_progress",
+    ),
+]

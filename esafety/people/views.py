@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from esafety.people import selectors, services
+from esafety.people.access import SchoolAccess, memberships_of, roles_label, school_view
+from esafety.people.forms import AcceptInvitationForm, InvitationForm, PupilSearchForm
+from esafety.people.models import Role
+from esafety.people.navigation import nav_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    schools = {m.school.code: m.school for m in memberships_of(request.user)}
+    if len(schools) == 1:
+        return redirect("people:school_home", school=next(iter(schools)))
+    return render(request, "people/home.html", {"schools": list(schools.values())})
+
+
+@school_view()
+def school_home(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    ctx = {"access": access, "nav": nav_for(access), "roles_label": roles_label(access.roles)}
+    if access.has(Role.PARENT):
+        ctx["children"] = list(selectors.children_of(user=request.user, school=access.school))
+    return render(request, "people/school_home.html", ctx)
+
+
+@school_view(Role.OFFICE, Role.HEAD, Role.DSL, Role.DEPUTY_DSL)
+def pupil_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    form = PupilSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.pupils_for_school(school=access.school, query=query), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/pupil_list.html",
+        {"access": access, "nav": nav_for(access), "form": form, "page": page, "query": query},
+    )
+
+
+# The office invites staff and parents; only the head invites people into privileged roles.
+OFFICE_MAY_INVITE = [Role.STAFF, Role.OFFICE, Role.PARENT]
+
+
+def _invitable_roles(access: SchoolAccess) -> list[str]:
+    return list(Role.values) if access.has(Role.HEAD) else OFFICE_MAY_INVITE
+
+
+@school_view(Role.OFFICE, Role.HEAD)
+def invitation_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    roles = _invitable_roles(access)
+    form = InvitationForm(request.POST or None, allowed_roles=roles)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            actor=request.user,
+            school=access.school,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("people:invitation_list", school=access.school.code)
+    page = Paginator(selectors.invitations_for_school(school=access.school), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "people/invitation_list.html",
+        {"access": access, "nav": nav_for(access), "form": form, "page": page},
+    )
+
+
+@require_POST
+@school_view(Role.OFFICE, Role.HEAD)
+def invitation_revoke(request: HttpRequest, access: SchoolAccess, code) -> HttpResponse:
+    invitation = get_object_or_404(
+        selectors.invitations_for_school(school=access.school), code=code
+    )
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("people:invitation_list", school=access.school.code)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None or not invitation.is_open:
+        return render(request, "people/invitation_closed.html", status=404)
+    user = request.user if request.user.is_authenticated else None
+    if user is None and services.account_exists(invitation.email):
+        # The person already has an account (another school, another role): sign in first.
+        messages.info(request, "You already have an account. Sign in to accept the invitation.")
+        return redirect(f"{_login_url()}?next={request.path}")
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (user is not None or form.is_valid()):
+        try:
+            accepted_by = services.invitation_accept(
+                invitation=invitation,
+                user=user,
+                full_name=form.cleaned_data.get("full_name", "") if user is None else "",
+                password=form.cleaned_data.get("password1", "") if user is None else "",
+            )
+        except services.InvitationError as e:
+            messages.error(request, str(e))
+            return redirect(request.path)
+        if user is None:
+            login(request, accepted_by, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to esafety at {invitation.school.name}.")
+        return redirect("people:school_home", school=invitation.school.code)
+    return render(
+        request,
+        "people/invitation_accept.html",
+        {"invitation": invitation, "form": form, "signed_in_user": user},
+    )
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("account_login")
