@@ -1,0 +1,66 @@
+import io
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from esafety.audit.selectors import chain_breaks
+from esafety.people.models import PRIVILEGED_ROLES, Guardian, Membership, Pupil, Role, School
+
+
+def _seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--pupils", "20", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_creates_one_user_per_role_and_prints_the_logins():
+    out = _seed()
+    school = School.objects.get(urn="999001")
+    roles = set(Membership.objects.filter(school=school).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    for m in Membership.objects.filter(school=school).select_related("user"):
+        assert m.user.email in out
+    assert "demo-esafety-2026" in out
+
+
+@pytest.mark.django_db
+def test_it_enrols_privileged_users_in_totp_and_prints_their_secrets():
+    out = _seed()
+    for m in Membership.objects.filter(role__in=PRIVILEGED_ROLES).select_related("user"):
+        assert Authenticator.objects.filter(user=m.user, type="totp").exists()
+    assert sum(1 for line in out.splitlines() if "   TOTP secret " in line) == 4
+
+
+@pytest.mark.django_db
+def test_it_can_leave_mfa_to_the_first_sign_in():
+    out = _seed("--mfa-on-first-sign-in")
+    assert not Authenticator.objects.exists()
+    assert "TOTP secret" not in out
+
+
+@pytest.mark.django_db
+def test_it_links_the_demo_parent_to_their_two_children_only():
+    _seed()
+    parent = Membership.objects.get(role=Role.PARENT).user
+    assert Pupil.objects.count() == 20
+    assert Guardian.objects.filter(user=parent).count() == 2
+
+
+@pytest.mark.django_db
+def test_it_writes_everything_through_the_services_so_the_audit_chain_is_whole():
+    from esafety.audit.models import AuditEvent
+
+    _seed()
+    school = School.objects.get(urn="999001")
+    assert AuditEvent.objects.filter(school=school, action="pupil.created").count() == 20
+    assert chain_breaks() == []
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_seed_twice():
+    _seed()
+    with pytest.raises(CommandError):
+        _seed()
