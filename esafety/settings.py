@@ -23,7 +23,8 @@ def env(name: str, default: str | None = None) -> str | None:
             return Path(path).read_text().strip()
         except OSError as e:
             raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {e}") from e
-    return os.environ.get(name, default)
+    # An empty value counts as unset: docker-compose and .env files write `NAME=` for "no value".
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: str) -> bool:
@@ -65,9 +66,19 @@ if PRODUCTION:
     SECRET_KEY = required("SECRET_KEY")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters")
-    DEBUG = envbool("DEBUG", "false")
+    # A debug page shows settings and local variables: children's data in a traceback.
+    if envbool("DEBUG", "false"):
+        raise ImproperlyConfigured("DEBUG must be false when ESAFETY_ENV=production")
+    DEBUG = False
     ALLOWED_HOSTS = [h.strip() for h in required("ALLOWED_HOSTS").split(",") if h.strip()]
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host name")
     SITE_URL = required("SITE_URL").rstrip("/")
+    # Links in emails go to SITE_URL; sending people to plain http would leak their sessions.
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured(
+            f"SITE_URL must start with https:// in production, not {SITE_URL!r}"
+        )
 else:
     SECRET_KEY = env("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
     DEBUG = envbool("DEBUG", "false" if TESTING else "true")
@@ -142,6 +153,12 @@ try:
     }
 except ValueError as e:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {e}") from e
+if DATABASES["default"]["ENGINE"] not in (
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+):
+    # The audit trigger and the advisory locks are written for PostgreSQL (SQLite for a first look).
+    raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// address")
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL when ESAFETY_ENV=production")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -266,6 +283,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery. The embedded default is kombu's filesystem transport under var/, so `make run` needs
 # no Redis; in and out folders are the same so one folder is the queue.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+if not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "filesystem://", "memory://")):
+    # Only these are configured below; another transport would run with no connect timeout.
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL must be a redis:// or filesystem:// address, not {CELERY_BROKER_URL!r}"
+    )
 if PRODUCTION and not (CELERY_BROKER_URL or "").startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("CELERY_BROKER_URL must be a redis:// address in production")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -325,12 +347,17 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 
+LOG_LEVEL = (env("LOG_LEVEL", "INFO") or "").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 

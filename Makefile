@@ -1,0 +1,86 @@
+# esafety: two commands for a first look and for the suite.
+#   make run    install what is missing, migrate, seed an empty database, serve with a worker
+#   make test   the pytest suite (SQLite and no servers unless DATABASE_URL/CELERY_BROKER_URL say)
+# Every recipe runs under bash -eu -o pipefail, so any failing step stops make with its error.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+# Python 3.11 exactly (pyproject.toml says so): python3.11 if it is on PATH, else python3.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Stamps: pip and npm run again only when their inputs change.
+PY_STAMP := $(VENV)/.esafety-installed
+NODE_STAMP := node_modules/.esafety-installed
+VAR := $(or $(ESAFETY_VAR_DIR),var)
+PYTEST_ARGS ?=
+
+.PHONY: help install run migrate seed test lint deploy-check constraints clean
+
+help:
+	@echo "make run           migrate, seed the demo school if the database has none, serve on"
+	@echo "                   http://127.0.0.1:8000 with a Celery worker and beat (Ctrl-C stops)"
+	@echo "make test          the test suite (PYTEST_ARGS='-k name' to narrow it)"
+	@echo "make lint          ruff check, ruff format --check, makemigrations --check"
+	@echo "make deploy-check  manage.py check --deploy under ESAFETY_ENV=production, no warnings"
+	@echo "make constraints   re-pin constraints.txt after changing pyproject.toml"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "error: esafety needs Python 3.11; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; \
+		echo "       Run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -e ".[dev]" -c constraints.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is needed for Bootstrap and axe-core" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Seeds only a database with no school in it, and keeps the printed logins in var/ so every
+# later `make run` can show them again.
+seed: migrate
+	@schools=$$($(BIN)/python manage.py shell -c \
+		"from esafety.people.models import School; print(School.objects.count())" | tail -n 1); \
+	if [ "$$schools" = "0" ]; then \
+		$(BIN)/python manage.py seed_demo | tee $(VAR)/demo-logins.txt; \
+	else \
+		echo "The database has $$schools school(s) already: not seeding."; \
+	fi
+
+run: seed
+	bin/dev-server
+
+test: install
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	bin/deploy-check
+
+# Pins every transitive dependency the venv holds (the project itself excluded).
+constraints: $(PY_STAMP)
+	{ echo '# Every transitive dependency, pinned: pip install -e ".[dev]" -c constraints.txt'; \
+	  echo '# Regenerate after changing pyproject.toml: make constraints'; \
+	  $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	touch $(PY_STAMP)
+
+clean:
+	rm -rf $(VENV) node_modules
