@@ -28,6 +28,9 @@ def settings_variables() -> set[str]:
 def clean_environ(var_dir: Path) -> dict[str, str]:
     """The caller's environment without anything settings.py reads (CI sets DATABASE_URL...)."""
     names = settings_variables()
+    # `make test` allows async-unsafe calls for the browser tests; check --deploy rightly refuses
+    # that in a deployment, and a deployment is what these processes stand for.
+    names.add("DJANGO_ALLOW_ASYNC_UNSAFE")
     environ = {
         k: v
         for k, v in os.environ.items()
