@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -12,5 +13,7 @@ urlpatterns = [
 ]
 
 if settings.ESAFETY_ADMIN_ENABLED:
-    # Django's admin is for the people who run the server, not for schools.
+    # Django's admin is for the people who run the server, not for schools. Its own sign-in form
+    # would skip MFA and the sign-in rate limit, so it sends people to allauth's instead.
+    admin.site.login = secure_admin_login(admin.site.login)
     urlpatterns.append(path("admin/", admin.site.urls))

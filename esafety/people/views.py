@@ -74,8 +74,9 @@ def invitation_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     )
 
 
-@require_POST
+# Access first, then the method: an outsider gets 404 and a wrong role 403 whatever they send.
 @school_view(Role.OFFICE, Role.HEAD)
+@require_POST
 def invitation_revoke(request: HttpRequest, access: SchoolAccess, code) -> HttpResponse:
     invitation = get_object_or_404(
         selectors.invitations_for_school(school=access.school), code=code

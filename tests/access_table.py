@@ -1,0 +1,121 @@
+"""Who may open which URL: the one expectation table the role × URL test checks.
+
+Every URL pattern the resolver knows must match a row here; a new URL without a row fails
+tests/test_access_matrix.py. When you add a view, add its row in the same commit.
+
+School pages (`s/<uuid:school>/...`, every one wrapped in `school_view`) follow one rule, so
+their rows only say which roles may use them:
+
+    anonymous                  -> the sign-in page
+    a member holding a role    -> 200 (GET), or 405 to a GET when the view only takes POST
+    a member without the role  -> 403, to GET and POST alike
+    another school's DSL       -> 404, to GET and POST alike
+    an allowed role asking for another school's object under its own school -> 404
+
+`objects` names the fixture each URL kwarg is filled from (built in the test: "pupil",
+"invitation", "roster_import"); `school` is always the personas' school.
+
+Pages outside a school (allauth, invitation links, the admin) say what anonymous and
+signed-in users get: a status code, "login" (a redirect to the sign-in page) or
+"redirect:<url name>" (a redirect to that page).
+"""
+
+from dataclasses import dataclass, field
+
+from esafety.people.models import Role
+
+STAFF = Role.STAFF.value
+DSL = Role.DSL.value
+DEPUTY_DSL = Role.DEPUTY_DSL.value
+ONLINE_SAFETY_LEAD = Role.ONLINE_SAFETY_LEAD.value
+HEAD = Role.HEAD.value
+OFFICE = Role.OFFICE.value
+GOVERNOR = Role.GOVERNOR.value
+PARENT = Role.PARENT.value
+
+EVERY_MEMBER = frozenset(Role.values)
+SAFEGUARDING = frozenset({DSL, DEPUTY_DSL})
+
+
+@dataclass(frozen=True)
+class School:
+    roles: frozenset[str]
+    method: str = "GET"  # "POST" for a view that only takes POST
+    objects: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    anonymous: int | str
+    signed_in: int | str
+    # What a signed-in user with an authenticator app gets, when that differs.
+    enrolled: int | str | None = None
+    kwargs: dict[str, str] = field(default_factory=dict)
+
+
+SCHOOL_PAGES: dict[str, School] = {
+    "people:school_home": School(EVERY_MEMBER),
+    "people:pupil_list": School(frozenset({OFFICE, HEAD}) | SAFEGUARDING),
+    "people:invitation_list": School(frozenset({OFFICE, HEAD})),
+    "people:invitation_revoke": School(
+        frozenset({OFFICE, HEAD}), method="POST", objects={"code": "invitation"}
+    ),
+    "people:roster_list": School(frozenset({OFFICE, HEAD})),
+    "people:roster_detail": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
+    "people:roster_progress": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
+    "audit:event_list": School(frozenset({HEAD, DSL})),
+}
+
+# Keyed by URL name. Signed-in means every persona (each holds one school membership; the
+# privileged ones and other_dsl have an authenticator app, so "enrolled" applies to them).
+REAUTHENTICATE = "redirect:account_reauthenticate"
+OTHER_PAGES: dict[str, Page] = {
+    "home": Page(anonymous="login", signed_in="redirect:people:school_home"),
+    # The token is not a real one: an unknown link shows the closed page, to everyone.
+    "people:invitation_accept": Page(
+        anonymous=404, signed_in=404, kwargs={"token": "not-a-real-token"}
+    ),
+    # allauth. Open sign-up is closed (the signup page says so); signed-in users are sent on.
+    "account_login": Page(anonymous=200, signed_in="redirect:home"),
+    "account_logout": Page(anonymous="redirect:account_login", signed_in=200),
+    "account_inactive": Page(anonymous=200, signed_in=200),
+    "account_signup": Page(anonymous=200, signed_in="redirect:home"),
+    "account_reauthenticate": Page(anonymous="login", signed_in=200),
+    # Read-only in practice: ACCOUNT_MAX_EMAIL_ADDRESSES = 1, so nobody swaps the email the
+    # school's roster links to children (tests/people/test_auth.py proves it).
+    "account_email": Page(anonymous="login", signed_in=200),
+    "account_email_verification_sent": Page(anonymous=200, signed_in=200),
+    "account_confirm_email": Page(anonymous=200, signed_in=200, kwargs={"key": "not-a-key"}),
+    "account_change_password": Page(anonymous="login", signed_in=200),
+    "account_set_password": Page(anonymous="login", signed_in="redirect:account_change_password"),
+    "account_reset_password": Page(anonymous=200, signed_in=200),
+    "account_reset_password_done": Page(anonymous=200, signed_in=200),
+    "account_reset_password_from_key": Page(
+        anonymous=200, signed_in=200, kwargs={"uidb36": "0", "key": "not-a-key"}
+    ),
+    "account_reset_password_from_key_done": Page(anonymous=200, signed_in=200),
+    # Sign-in by emailed code is off: the page only sends people back.
+    "account_confirm_login_code": Page(
+        anonymous="redirect:account_login", signed_in="redirect:home"
+    ),
+    # MFA. The test's sessions carry no recent sign-in, so allauth asks for the password again
+    # before showing or changing a second factor; there are no recovery codes in the fixtures.
+    "mfa_index": Page(anonymous="login", signed_in=200),
+    "mfa_authenticate": Page(anonymous="redirect:account_login", signed_in="redirect:home"),
+    "mfa_reauthenticate": Page(anonymous="login", signed_in=REAUTHENTICATE, enrolled=200),
+    "mfa_activate_totp": Page(anonymous="login", signed_in=REAUTHENTICATE),
+    "mfa_deactivate_totp": Page(anonymous="login", signed_in=404, enrolled=REAUTHENTICATE),
+    "mfa_view_recovery_codes": Page(anonymous="login", signed_in=404),
+    "mfa_generate_recovery_codes": Page(anonymous="login", signed_in=REAUTHENTICATE),
+    "mfa_download_recovery_codes": Page(anonymous="login", signed_in=404),
+    # The admin's own sign-in goes through allauth (and so through MFA); school users are
+    # refused it.
+    "admin:login": Page(anonymous="login", signed_in=403),
+    "admin:logout": Page(anonymous="redirect:admin:index", signed_in="redirect:admin:index"),
+}
+
+# Django's admin is for whoever runs the server (is_staff), never for a school role: every
+# other admin URL sends anonymous users and school users alike to the admin sign-in above.
+# Admin rows are grouped by route prefix because each registered model adds its own URLs.
+ADMIN_PREFIX = "admin/"
+ADMIN = Page(anonymous="redirect:admin:login", signed_in="redirect:admin:login")

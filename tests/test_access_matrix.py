@@ -1,0 +1,322 @@
+"""Default deny, proven: every URL the resolver knows × every persona, against one table.
+
+The expectations live in tests/access_table.py. A URL without a row there fails here, so no
+view can ship without someone deciding who may open it.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from esafety.people import services
+from esafety.people.models import Role, RosterImport
+from tests import access_table
+from tests.access_table import ADMIN, ADMIN_PREFIX, OTHER_PAGES, SCHOOL_PAGES, Page, School
+from tests.conftest import make_member
+from tests.factories import PupilFactory, UserFactory
+
+SCHOOL_PREFIX = "s/<uuid:school>/"
+ROLES = [r.value for r in Role]
+# Persona names on the personas fixture: one per role, plus those who are outsiders here.
+OUTSIDERS = ["other_dsl", "nobody"]
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # as Django reports it in ResolverMatch.route
+    name: str | None  # namespaced URL name, None for the admin's unnamed patterns
+    callback: Callable
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def _join(prefix: str, pattern) -> str:
+    # Django joins routes this way for ResolverMatch.route: a regex's leading ^ is dropped.
+    part = str(pattern)
+    return prefix + (part[1:] if part.startswith("^") else part)
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace and (f"{namespace}:{p.namespace}" if namespace else p.namespace)
+            yield from _walk(p.url_patterns, _join(prefix, p.pattern), ns or namespace)
+        else:
+            assert isinstance(p, URLPattern)
+            name = p.name and (f"{namespace}:{p.name}" if namespace else p.name)
+            yield Route(_join(prefix, p.pattern), name, p.callback)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+ROUTES = all_routes()
+
+
+def expectation(route: Route) -> School | Page | None:
+    if route.route.startswith(SCHOOL_PREFIX):
+        return SCHOOL_PAGES.get(route.key)
+    if route.key in OTHER_PAGES:
+        return OTHER_PAGES[route.key]
+    if route.route.startswith(ADMIN_PREFIX):
+        return ADMIN
+    return None
+
+
+def missing_row_message(route: Route) -> str:
+    table = "SCHOOL_PAGES" if route.route.startswith(SCHOOL_PREFIX) else "OTHER_PAGES"
+    return (
+        f"{route} ({route.route}) has no expectation: add a row for it to {table} in "
+        f"tests/access_table.py saying who may open it."
+    )
+
+
+# Values for the admin's and allauth's own URL kwargs. Ours come from the table.
+DEFAULT_KWARGS = {
+    "object_id": "1",
+    "content_type_id": "1",
+    "app_label": "auth",
+    "url": "no-such-page/",
+}
+
+
+def build_path(route: Route, values: dict[str, str]) -> str:
+    """The path for a route with its kwargs filled in, checked to resolve back to the route."""
+
+    def value(name: str) -> str:
+        if name not in values:
+            raise AssertionError(
+                f"{route}: no value for the URL kwarg {name!r}; name its fixture in "
+                f"tests/access_table.py (objects= or kwargs=)"
+            )
+        return str(values[name])
+
+    # Regex groups first: their (?P<name>...) would otherwise look like a path converter.
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: value(m.group(1)), route.route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m.group(1)), path)
+    path = "/" + path.rstrip("$")
+    match = resolve(path)
+    assert match.route == route.route, f"{path} resolved to {match.route}, not {route.route}"
+    return path
+
+
+@pytest.fixture
+def objects(personas):
+    """One of each object a URL can name, at the personas' school and at the other school."""
+
+    def make(school, office):
+        invitation, _token = services.invitation_create(
+            actor=office, school=school, email="invitee@example.test", role=Role.STAFF
+        )
+        roster_import = RosterImport.objects.create(
+            school=school,
+            uploaded_by=office,
+            file=ContentFile(b"mis_id,first_name\n", name="roster.csv"),
+            original_name="roster.csv",
+        )
+        return {
+            "pupil": PupilFactory(school=school).code,
+            "invitation": invitation.code,
+            "roster_import": roster_import.code,
+        }
+
+    other_office = UserFactory(email="office@birchwood.test")
+    return {
+        "here": make(personas.school, personas.office),
+        "other": make(personas.other_school, other_office),
+    }
+
+
+def describe(response) -> str:
+    if response.status_code in (301, 302):
+        location = urlsplit(response["Location"]).path
+        try:
+            return f"{response.status_code} to {resolve(location).view_name}"
+        except Exception:
+            return f"{response.status_code} to {location}"
+    return str(response.status_code)
+
+
+def matches(response, expected: int | str) -> bool:
+    if isinstance(expected, int):
+        return response.status_code == expected
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response["Location"]).path
+    if expected == "login":
+        return location == reverse("account_login")
+    assert expected.startswith("redirect:"), f"unknown expectation {expected!r}"
+    try:
+        return resolve(location).view_name == expected.removeprefix("redirect:")
+    except Exception:
+        return False
+
+
+class Checker:
+    """Requests a path as someone and keeps every mismatch, so one failure lists them all."""
+
+    def __init__(self, client_for) -> None:
+        self.client_for = client_for
+        self.problems: list[str] = []
+
+    def request(self, who, method: str, path: str):
+        client = self.client_for(who)
+        return client.post(path) if method == "POST" else client.get(path)
+
+    def check(self, who, label: str, method: str, path: str, expected: int | str) -> None:
+        response = self.request(who, method, path)
+        if not matches(response, expected):
+            self.problems.append(
+                f"{method} {path} as {label}: expected {expected}, got {describe(response)}"
+            )
+
+    def check_not(self, who, label: str, method: str, path: str, refused: int | str) -> None:
+        response = self.request(who, method, path)
+        if matches(response, refused):
+            self.problems.append(f"{method} {path} as {label}: got {describe(response)}")
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n".join(self.problems)
+
+
+def path_for(route: Route, row: School | Page, school, objs: dict[str, object]) -> str:
+    if isinstance(row, School):
+        values = {"school": school.code}
+        values.update({kwarg: objs[fixture] for kwarg, fixture in row.objects.items()})
+    else:
+        values = {**DEFAULT_KWARGS, **row.kwargs}
+    return build_path(route, values)
+
+
+def test_it_has_a_row_for_every_url():
+    missing = [missing_row_message(r) for r in ROUTES if expectation(r) is None]
+    assert not missing, "\n".join(missing)
+
+
+def test_it_has_no_row_for_a_url_that_does_not_exist():
+    names = {r.name for r in ROUTES}
+    stale = [name for name in [*SCHOOL_PAGES, *OTHER_PAGES] if name not in names]
+    assert not stale, f"rows for URLs the resolver does not know: {stale}"
+
+
+def test_it_wraps_every_school_view_in_school_view():
+    unwrapped = [
+        f"{r} ({r.route})"
+        for r in ROUTES
+        if r.route.startswith(SCHOOL_PREFIX) and not hasattr(r.callback, "school_roles")
+    ]
+    assert not unwrapped, f"school URLs not wrapped in access.school_view: {unwrapped}"
+
+
+def test_it_grants_no_role_that_school_view_refuses():
+    # school_view's roles are the outer bound; a view may narrow them further, never widen.
+    for route in ROUTES:
+        row = SCHOOL_PAGES.get(route.key)
+        decorated = getattr(route.callback, "school_roles", None)
+        if row is None or not decorated:
+            continue
+        assert row.roles <= decorated, f"{route}: table allows {row.roles - decorated}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_it_answers_each_persona_as_the_table_says(route, personas, objects, client_for):
+    row = expectation(route)
+    if row is None:
+        pytest.fail(missing_row_message(route))
+    checker = Checker(client_for)
+    if isinstance(row, School):
+        check_school_page(checker, route, row, personas, objects)
+    else:
+        check_other_page(checker, route, row, personas)
+    checker.assert_clean()
+
+
+def check_school_page(checker: Checker, route: Route, row: School, personas, objects) -> None:
+    path = path_for(route, row, personas.school, objects["here"])
+    for method in ("GET", "POST"):
+        checker.check(None, "anonymous", method, path, "login")
+        for outsider in OUTSIDERS:
+            checker.check(getattr(personas, outsider), outsider, method, path, 404)
+    for role in ROLES:
+        user = personas.for_role(role)
+        if role in row.roles:
+            # A POST-only view is only asked with GET: a POST would do what it does.
+            checker.check(user, role, "GET", path, 405 if row.method == "POST" else 200)
+        else:
+            for method in ("GET", "POST"):
+                checker.check(user, role, method, path, 403)
+    if row.objects:
+        # Another school's object under this school's URL: as if it did not exist.
+        elsewhere = path_for(route, row, personas.school, objects["other"])
+        for role in sorted(row.roles):
+            checker.check(personas.for_role(role), role, row.method, elsewhere, 404)
+
+
+def check_other_page(checker: Checker, route: Route, row: Page, personas) -> None:
+    path = path_for(route, row, personas.school, {})
+    checker.check(None, "anonymous", "GET", path, row.anonymous)
+    for name in [*ROLES, "other_dsl"]:
+        user = getattr(personas, name)
+        enrolled = Authenticator.objects.filter(user=user).exists()
+        expected = row.enrolled if enrolled and row.enrolled is not None else row.signed_in
+        checker.check(user, name, "GET", path, expected)
+
+
+# MFA set-up and sign-out: the only pages a privileged user without MFA may reach.
+MFA_SETUP_PAGES = {
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_reauthenticate",
+    "account_reauthenticate",
+    "account_logout",
+}
+
+
+@pytest.fixture
+def privileged_without_mfa(personas):
+    users = {
+        role: make_member(personas.school, role, f"new-{role}@oakfield.test", f"New {role}")
+        for role in (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD)
+    }
+    # make_member enrols privileged roles; these have not enrolled yet.
+    Authenticator.objects.filter(user__in=users.values()).delete()
+    users["superuser"] = UserFactory(email="root@example.test", is_superuser=True, is_staff=True)
+    return users
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_it_sends_privileged_users_without_mfa_to_set_up(
+    route, personas, objects, privileged_without_mfa, client_for
+):
+    row = expectation(route)
+    if row is None:
+        pytest.fail(missing_row_message(route))
+    path = path_for(route, row, personas.school, objects["here"])
+    checker = Checker(client_for)
+    for label, user in privileged_without_mfa.items():
+        for method in ("GET", "POST"):
+            if route.name in MFA_SETUP_PAGES:
+                checker.check_not(user, label, method, path, "redirect:mfa_activate_totp")
+            else:
+                checker.check(user, label, method, path, "redirect:mfa_activate_totp")
+    checker.assert_clean()
+
+
+def test_it_lists_each_persona_role_in_the_table_vocabulary():
+    # The table spells roles as plain strings; a renamed role must not silently drop rows.
+    assert set(access_table.EVERY_MEMBER) == set(ROLES)
