@@ -4,6 +4,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -71,8 +72,12 @@ class PrivilegedIdleTimeoutMiddleware:
             limit = settings.ESAFETY_PRIVILEGED_IDLE_MINUTES * 60
             if last_seen is not None and now - last_seen > limit:
                 logout(request)
-                messages.info(request, "You were signed out after 30 minutes without activity.")
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                messages.info(
+                    request,
+                    f"You were signed out after {settings.ESAFETY_PRIVILEGED_IDLE_MINUTES} "
+                    "minutes without activity.",
+                )
+                return redirect_to_login(request.get_full_path())
             request.session[self.KEY] = now
         return self.get_response(request)
 

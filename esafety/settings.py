@@ -208,6 +208,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account, the one the school invited: the roster links children to parents by
+# email, so nobody may add another address and make it their own.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -337,6 +340,8 @@ if PRODUCTION:
     if envbool("ESAFETY_BEHIND_PROXY", "true"):
         # gunicorn sits behind a TLS-terminating proxy that sets this header.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Sign-in rate limits count per client, not per proxy (the proxy appends the client).
+        ALLAUTH_TRUSTED_PROXY_COUNT = 1
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 # No inline script or style anywhere: the CSP forbids them and the browser tests fail on a
