@@ -293,8 +293,9 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     linked = 0
     if invitation.role == Role.PARENT:
+        # iexact: the roster keeps an email as the MIS typed it.
         linked = Guardian.objects.filter(
-            pupil__school=invitation.school, email=invitation.email, user__isnull=True
+            pupil__school=invitation.school, email__iexact=invitation.email, user__isnull=True
         ).update(user=user)
     audit_record(
         actor=user,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,8 +44,9 @@ def pupil_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     )
 
 
-# The office invites staff and parents; only the head invites people into privileged roles.
-OFFICE_MAY_INVITE = [Role.STAFF, Role.OFFICE, Role.PARENT]
+# The office invites staff and parents; only the head invites anyone else (the privileged
+# roles, governors, and more office staff, who see every pupil's safeguarding flags).
+OFFICE_MAY_INVITE = [Role.STAFF, Role.PARENT]
 
 
 def _invitable_roles(access: SchoolAccess) -> list[str]:
@@ -94,15 +96,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if user is None and services.account_exists(invitation.email):
         # The person already has an account (another school, another role): sign in first.
         messages.info(request, "You already have an account. Sign in to accept the invitation.")
-        return redirect(f"{_login_url()}?next={request.path}")
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and (user is not None or form.is_valid()):
+        return redirect_to_login(request.path)
+    # Someone else is signed in on this computer: the invitation is not theirs to accept.
+    wrong_account = user is not None and user.email.lower() != invitation.email
+    form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and not wrong_account and (form is None or form.is_valid()):
         try:
             accepted_by = services.invitation_accept(
                 invitation=invitation,
                 user=user,
-                full_name=form.cleaned_data.get("full_name", "") if user is None else "",
-                password=form.cleaned_data.get("password1", "") if user is None else "",
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
             )
         except services.InvitationError as e:
             messages.error(request, str(e))
@@ -114,11 +118,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "people/invitation_accept.html",
-        {"invitation": invitation, "form": form, "signed_in_user": user},
+        {
+            "invitation": invitation,
+            "form": form,
+            "signed_in_user": user,
+            "wrong_account": wrong_account,
+        },
     )
-
-
-def _login_url() -> str:
-    from django.urls import reverse
-
-    return reverse("account_login")
