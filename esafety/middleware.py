@@ -60,6 +60,9 @@ class PrivilegedIdleTimeoutMiddleware:
     """
 
     KEY = "esafety_last_seen"
+    # The clock is written at most once a minute: writing the session on every request would
+    # add a query to each page and let two parallel requests overwrite each other's session.
+    RESOLUTION_SECONDS = 60
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -78,7 +81,8 @@ class PrivilegedIdleTimeoutMiddleware:
                     "minutes without activity.",
                 )
                 return redirect_to_login(request.get_full_path())
-            request.session[self.KEY] = now
+            if last_seen is None or now - last_seen >= self.RESOLUTION_SECONDS:
+                request.session[self.KEY] = now
         return self.get_response(request)
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -40,7 +42,15 @@ def pupil_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     return render(
         request,
         "people/pupil_list.html",
-        {"access": access, "nav": nav_for(access), "form": form, "page": page, "query": query},
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "form": form,
+            "page": page,
+            "query": query,
+            # For the page links: the search, escaped, so "Smith & Co" stays one search.
+            "page_query": urlencode({"q": query}) if query else "",
+        },
     )
 
 
