@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "task": "esafety.people.tasks.sweep_roster_imports",
         "schedule": 120.0,
     },
+    # Every minute: alert the next people on the list about concerns nobody has acknowledged
+    # within the school's escalation time (shorter when a child is at immediate risk).
+    "incidents-escalate-unacknowledged": {
+        "task": "incidents.tasks.escalate_unacknowledged",
+        "schedule": 60.0,
+    },
     # Every night at 02:30: check the audit trail's hash chain of every school.
     "audit-verify-chain": {
         "task": "esafety.audit.tasks.verify_chain",

@@ -1,0 +1,71 @@
+"""Who is told about a concern, and who is told next when nobody acknowledges it."""
+
+from esafety.people.models import Membership, Role, User
+from incidents.categories import Route
+from incidents.models import Concern
+
+# Each level is a set of roles ("chair" is the chair of governors). Level 0 is alerted when the
+# concern is logged; each later level when the previous one has not acknowledged in time.
+ESCALATION: dict[str, tuple[frozenset[str], ...]] = {
+    Route.DSL: (
+        frozenset({Role.DSL, Role.DEPUTY_DSL}),
+        frozenset({Role.HEAD}),
+        frozenset({"chair"}),
+    ),
+    Route.ONLINE_SAFETY_LEAD: (
+        frozenset({Role.ONLINE_SAFETY_LEAD, Role.DSL}),
+        frozenset({Role.DEPUTY_DSL, Role.HEAD}),
+    ),
+    Route.HEAD: (
+        frozenset({Role.HEAD}),
+        frozenset({Role.DSL}),
+        frozenset({"chair"}),
+    ),
+}
+# A concern about the head goes to the chair of governors, and never to the head.
+ABOUT_HEAD: tuple[frozenset[str], ...] = (frozenset({"chair"}), frozenset({Role.DSL}))
+
+
+def involved_user_ids(concern: Concern) -> set[int]:
+    return set(concern.staff_links.values_list("user_id", flat=True))
+
+
+def _members(school, roles: frozenset[str]) -> list[User]:
+    plain = [r for r in roles if r != "chair"]
+    qs = Membership.objects.filter(school=school, is_active=True, user__is_active=True)
+    users: dict[int, User] = {}
+    for m in qs.filter(role__in=plain).select_related("user"):
+        users[m.user_id] = m.user
+    if "chair" in roles:
+        for m in qs.filter(role=Role.GOVERNOR, is_chair=True).select_related("user"):
+            users[m.user_id] = m.user
+    return list(users.values())
+
+
+def levels_for(concern: Concern, head_ids: set[int] | None = None) -> tuple[frozenset[str], ...]:
+    if concern.route == Route.HEAD and concern_is_about_head(concern):
+        return ABOUT_HEAD
+    return ESCALATION[concern.route]
+
+
+def concern_is_about_head(concern: Concern) -> bool:
+    return Membership.objects.filter(
+        school=concern.school,
+        role=Role.HEAD,
+        is_active=True,
+        user_id__in=concern.staff_links.values("user_id"),
+    ).exists()
+
+
+def recipients(concern: Concern, level: int) -> list[User]:
+    """Who to alert at this escalation level: never anyone the concern is about, nor the
+    person who logged it."""
+    levels = levels_for(concern)
+    if level >= len(levels):
+        return []
+    excluded = involved_user_ids(concern) | {concern.reported_by_id}
+    return [u for u in _members(concern.school, levels[level]) if u.pk not in excluded]
+
+
+def level_count(concern: Concern) -> int:
+    return len(levels_for(concern))

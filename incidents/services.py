@@ -1,0 +1,555 @@
+"""Every write about concerns. Each writes its timeline entry and its audit event; the audit
+summary never carries a child's name or the narrative."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from esafety.audit.services import audit_record
+from esafety.notify.models import Message
+from esafety.notify.services import message_queue, reminder_claim
+from esafety.people.models import Pupil, School, User
+from incidents import routing
+from incidents.categories import NUDES_QUESTIONS, Category, info
+from incidents.evidence import MAX_FILES, EvidenceRefused, check_file
+from incidents.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Concern,
+    ConcernPupil,
+    ConcernStaff,
+    EntryKind,
+    NudesAnswer,
+    ProcedureStep,
+    Referral,
+    ReviewMeeting,
+    Status,
+    StepState,
+    TimelineEntry,
+)
+
+
+class ConcernError(Exception):
+    """A rule of the procedure stops this action; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class InvolvedPupil:
+    pupil: Pupil
+    role: str
+
+
+def _entry(concern: Concern, kind: str, author: User | None, text: str, corrects=None):
+    return TimelineEntry.objects.create(
+        concern=concern, kind=kind, author=author, text=text, corrects=corrects
+    )
+
+
+def _audit(actor, concern: Concern, action: str, summary: str = "") -> None:
+    audit_record(
+        actor=actor,
+        school=concern.school,
+        action=action,
+        obj=concern,
+        summary=f"{concern.reference} ({concern.get_category_display()})"
+        + (f": {summary}" if summary else ""),
+    )
+
+
+def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
+    # Alerts name no child and carry no narrative: only that something needs attention.
+    for user in users:
+        message_queue(
+            kind=Message.Kind.ALERT,
+            school=concern.school,
+            recipient=user,
+            subject=subject,
+            body=body,
+            link=f"/s/{concern.school.code}/concerns/{concern.code}/",
+        )
+
+
+@transaction.atomic
+def concern_log(
+    *,
+    actor: User,
+    school: School,
+    category: str,
+    occurred_at: datetime.datetime,
+    location: str,
+    what_happened: str,
+    pupils: Sequence[InvolvedPupil],
+    staff: Sequence[User] = (),
+    immediate_risk: bool = False,
+    told_dsl_in_person: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Concern:
+    category_info = info(category)
+    if files and not category_info.allows_attachments:
+        # Checked here, not only in the form: a suspected indecent image must never be stored.
+        raise EvidenceRefused(
+            f"{category_info.category.label}: nothing can be attached to this kind of concern. "
+            + category_info.attachments_refused_because
+        )
+    if len(files) > MAX_FILES:
+        raise EvidenceRefused(f"Attach at most {MAX_FILES} files.")
+    checked = [check_file(f) for f in files]
+    for involved in pupils:
+        if involved.pupil.school_id != school.pk:
+            raise ValidationError("A pupil of another school cannot be added to this concern.")
+
+    # Lock the school row so two concerns logged at once never get the same number.
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    number = (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+    concern = Concern(
+        school=school,
+        number=number,
+        category=category,
+        four_c=category_info.four_c,
+        route=category_info.route,
+        reported_by=actor,
+        occurred_at=occurred_at,
+        location=location,
+        what_happened=what_happened,
+        immediate_risk=immediate_risk,
+        told_dsl_in_person=told_dsl_in_person,
+    )
+    concern.full_clean()
+    concern.save()
+    ConcernPupil.objects.bulk_create(
+        ConcernPupil(concern=concern, pupil=p.pupil, role=p.role) for p in pupils
+    )
+    ConcernStaff.objects.bulk_create(ConcernStaff(concern=concern, user=u) for u in set(staff))
+    # The procedure is copied, so a later change to the category never rewrites this record.
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(concern=concern, order=i, key=s.key, label=s.label, required=s.required)
+        for i, s in enumerate(category_info.steps)
+    )
+    for c in checked:
+        attachment = Attachment(
+            concern=concern,
+            original_name=c.upload.name[:255],
+            content_type=c.content_type,
+            size=c.size,
+            sha256=c.sha256,
+            uploaded_by=actor,
+        )
+        attachment.file.save(c.storage_name, c.upload, save=False)
+        attachment.save()
+    _entry(
+        concern,
+        EntryKind.LOGGED,
+        actor,
+        "Concern logged"
+        + ("; a child is at immediate risk" if immediate_risk else "")
+        + ("; the DSL was told in person" if told_dsl_in_person else "")
+        + (f"; {len(checked)} file(s) attached" if checked else "")
+        + ".",
+    )
+    _audit(actor, concern, "concern.logged", "immediate risk" if immediate_risk else "")
+    urgency = "URGENT: a child may be at immediate risk. " if immediate_risk else ""
+    _alert(
+        concern,
+        routing.recipients(concern, 0),
+        subject=("URGENT: " if immediate_risk else "")
+        + f"New concern {concern.reference} needs acknowledging",
+        body=f"{urgency}A new online-safety concern ({concern.get_category_display().lower()}) "
+        f"has been logged at {school.name} and needs acknowledging.",
+    )
+    return concern
+
+
+def _locked(concern: Concern) -> Concern:
+    return Concern.objects.select_for_update().select_related("school").get(pk=concern.pk)
+
+
+@transaction.atomic
+def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
+    concern = _locked(concern)
+    if concern.status != Status.REPORTED:
+        return concern
+    concern.status = Status.ACKNOWLEDGED
+    concern.acknowledged_at = timezone.now()
+    concern.acknowledged_by = actor
+    concern.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
+    _entry(concern, EntryKind.STATUS, actor, "Acknowledged.")
+    _audit(actor, concern, "concern.acknowledged")
+    return concern
+
+
+# Statuses a worker may move an open concern to by hand; closing has its own service.
+SETTABLE = (Status.IN_PROGRESS, Status.AWAITING_AGENCY)
+
+
+@transaction.atomic
+def concern_set_status(*, actor: User, concern: Concern, status: str, note: str = "") -> Concern:
+    concern = _locked(concern)
+    if status not in SETTABLE:
+        raise ConcernError("Choose in progress or awaiting outside agency.")
+    if concern.status == Status.CLOSED:
+        raise ConcernError("This concern is closed. Reopen it first, with a reason.")
+    if concern.status == Status.REPORTED:
+        raise ConcernError("Acknowledge the concern first.")
+    if concern.status == status:
+        return concern
+    old = concern.get_status_display()
+    concern.status = status
+    concern.save(update_fields=["status", "updated_at"])
+    _entry(
+        concern,
+        EntryKind.STATUS,
+        actor,
+        f"Status changed from {old.lower()} to {concern.get_status_display().lower()}."
+        + (f" {note}" if note else ""),
+    )
+    _audit(actor, concern, "concern.status_changed", status)
+    return concern
+
+
+@transaction.atomic
+def concern_add_note(
+    *, actor: User, concern: Concern, text: str, kind: str = EntryKind.NOTE
+) -> TimelineEntry:
+    if kind not in (EntryKind.NOTE, EntryKind.ACTION):
+        raise ConcernError("A note or an action.")
+    if not text.strip():
+        raise ConcernError("Write the note first.")
+    entry = _entry(concern, kind, actor, text.strip())
+    _audit(actor, concern, f"concern.{kind}_added")
+    return entry
+
+
+@transaction.atomic
+def concern_correct(
+    *, actor: User, concern: Concern, entry: TimelineEntry, text: str
+) -> TimelineEntry:
+    """A correction never changes the entry it corrects: it is a new entry pointing at it."""
+    if entry.concern_id != concern.pk:
+        raise ConcernError("That entry belongs to another concern.")
+    if not text.strip():
+        raise ConcernError("Write the correction first.")
+    new = _entry(concern, EntryKind.CORRECTION, actor, text.strip(), corrects=entry)
+    _audit(actor, concern, "concern.entry_corrected")
+    return new
+
+
+@transaction.atomic
+def step_complete(
+    *, actor: User, concern: Concern, step: ProcedureStep, done: bool, note: str = ""
+) -> ProcedureStep:
+    concern = _locked(concern)
+    step = ProcedureStep.objects.select_for_update().get(pk=step.pk, concern=concern)
+    if concern.status == Status.CLOSED:
+        raise ConcernError("This concern is closed. Reopen it first, with a reason.")
+    if step.state != StepState.OPEN:
+        raise ConcernError("That step has been recorded already; add a note to say more.")
+    if not done and not note.strip():
+        raise ConcernError("Say why this step does not apply.")
+    step.state = StepState.DONE if done else StepState.NOT_APPLICABLE
+    step.done_by = actor
+    step.done_at = timezone.now()
+    step.note = note.strip()
+    step.full_clean()
+    step.save()
+    text = f"{step.label}: {'done' if done else 'not applicable'}." + (
+        f" {step.note}" if step.note else ""
+    )
+    _entry(concern, EntryKind.STEP, actor, text)
+    _audit(actor, concern, "concern.step_recorded", step.key)
+    return step
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    actor: User,
+    concern: Concern,
+    referred: bool,
+    agency: str = "",
+    referred_on: datetime.date | None = None,
+    reference: str = "",
+    reasons: str = "",
+) -> Referral:
+    referral = Referral(
+        concern=concern,
+        referred=referred,
+        agency=agency if referred else "",
+        referred_on=referred_on if referred else None,
+        reference=reference if referred else "",
+        reasons=reasons.strip(),
+        recorded_by=actor,
+    )
+    referral.full_clean()
+    referral.save()
+    if referred:
+        text = f"Referred to {referral.get_agency_display()} on {referred_on:%d %B %Y}" + (
+            f" (reference {reference})" if reference else ""
+        )
+        text += f". {referral.reasons}" if referral.reasons else "."
+    else:
+        text = f"Decision not to refer: {referral.reasons}"
+    _entry(concern, EntryKind.REFERRAL, actor, text)
+    _audit(
+        actor,
+        concern,
+        "concern.referral_recorded",
+        referral.agency if referred else "decision not to refer",
+    )
+    return referral
+
+
+@transaction.atomic
+def review_meeting_record(
+    *, actor: User, concern: Concern, held_on: datetime.date, attendees: str, summary: str
+) -> ReviewMeeting:
+    if concern.category != Category.NUDES:
+        raise ConcernError("An initial review meeting is recorded for sharing nudes only.")
+    if ReviewMeeting.objects.filter(concern=concern).exists():
+        raise ConcernError("The initial review meeting is recorded already; add a note instead.")
+    meeting = ReviewMeeting(
+        concern=concern,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        summary=summary.strip(),
+        recorded_by=actor,
+    )
+    meeting.full_clean()
+    meeting.save()
+    _entry(
+        concern,
+        EntryKind.REVIEW,
+        actor,
+        f"Initial review meeting on {held_on:%d %B %Y}. Attended: {meeting.attendees}. "
+        f"{meeting.summary}",
+    )
+    _audit(actor, concern, "concern.review_meeting_recorded")
+    return meeting
+
+
+def next_nudes_question(concern: Concern) -> tuple[str, str] | None:
+    answered = set(concern.nudes_answers.values_list("question", flat=True))
+    for key, text in NUDES_QUESTIONS:
+        if key not in answered:
+            return key, text
+    return None
+
+
+@transaction.atomic
+def nudes_answer(
+    *, actor: User, concern: Concern, question: str, answer: bool, note: str = ""
+) -> NudesAnswer:
+    """Answer the five immediate-referral questions one by one, in order, after the meeting."""
+    concern = _locked(concern)
+    if concern.category != Category.NUDES:
+        raise ConcernError("These questions are for sharing nudes only.")
+    if not ReviewMeeting.objects.filter(concern=concern).exists():
+        raise ConcernError("Record the initial review meeting first.")
+    expected = next_nudes_question(concern)
+    if expected is None:
+        raise ConcernError("All five questions have been answered.")
+    if question != expected[0]:
+        raise ConcernError("Answer the questions in order.")
+    row = NudesAnswer.objects.create(
+        concern=concern, question=question, answer=answer, note=note.strip(), answered_by=actor
+    )
+    _entry(
+        concern,
+        EntryKind.ANSWER,
+        actor,
+        f"{expected[1]} {'Yes' if answer else 'No'}." + (f" {row.note}" if row.note else ""),
+    )
+    _audit(actor, concern, "concern.referral_question_answered", question)
+    return row
+
+
+def missing_for_close(concern: Concern) -> list[str]:
+    """What stops this concern closing, in words the DSL can act on."""
+    missing = [
+        f"Procedure step not done: {s.label}"
+        for s in concern.steps.all()
+        if s.required and s.state == StepState.OPEN
+    ]
+    if concern.category == Category.NUDES:
+        if not ReviewMeeting.objects.filter(concern=concern).exists():
+            missing.append("The initial review meeting has not been recorded.")
+        answers = {a.question: a.answer for a in concern.nudes_answers.all()}
+        if len(answers) < len(NUDES_QUESTIONS):
+            missing.append("Not all five immediate-referral questions have been answered.")
+        elif any(answers.values()):
+            if not concern.referrals.filter(
+                referred=True, agency__in=("police", "social_care")
+            ).exists():
+                missing.append(
+                    "A question was answered yes: record the referral to the police and/or "
+                    "children's social care."
+                )
+        elif not concern.referrals.exists():
+            missing.append(
+                "All five questions were answered no: record the decision to handle it in "
+                "school, and why (a decision not to refer)."
+            )
+    return missing
+
+
+@transaction.atomic
+def concern_close(
+    *,
+    actor: User,
+    concern: Concern,
+    outcome: str,
+    lessons_learnt: str,
+    parents_informed: bool | None,
+    parents_not_informed_reason: str = "",
+) -> Concern:
+    concern = _locked(concern)
+    if concern.status == Status.CLOSED:
+        raise ConcernError("This concern is closed already.")
+    missing = missing_for_close(concern)
+    if concern.status == Status.REPORTED:
+        missing.insert(0, "The concern has not been acknowledged.")
+    if not outcome.strip():
+        missing.append("Write the outcome.")
+    if not lessons_learnt.strip():
+        missing.append("Write the lessons learnt (or that there are none, and why).")
+    if parents_informed is None:
+        missing.append("Say whether the parents were informed.")
+    elif not parents_informed and not parents_not_informed_reason.strip():
+        missing.append("Say why the parents were not informed.")
+    if missing:
+        raise ConcernError("This concern cannot close yet:\n" + "\n".join(missing))
+    concern.status = Status.CLOSED
+    concern.closed_at = timezone.now()
+    concern.closed_by = actor
+    concern.outcome = outcome.strip()
+    concern.lessons_learnt = lessons_learnt.strip()
+    concern.parents_informed = parents_informed
+    concern.parents_not_informed_reason = (
+        "" if parents_informed else parents_not_informed_reason.strip()
+    )
+    concern.full_clean()
+    concern.save()
+    parents = (
+        "Parents informed."
+        if parents_informed
+        else f"Parents not informed: {concern.parents_not_informed_reason}"
+    )
+    _entry(
+        concern,
+        EntryKind.CLOSED,
+        actor,
+        f"Closed. Outcome: {concern.outcome} Lessons learnt: {concern.lessons_learnt} {parents}",
+    )
+    _audit(actor, concern, "concern.closed")
+    return concern
+
+
+@transaction.atomic
+def concern_reopen(*, actor: User, concern: Concern, reason: str) -> Concern:
+    concern = _locked(concern)
+    if concern.status != Status.CLOSED:
+        raise ConcernError("Only a closed concern can be reopened.")
+    if not reason.strip():
+        raise ConcernError("Say why the concern is being reopened.")
+    concern.status = Status.IN_PROGRESS
+    concern.closed_at = None
+    concern.closed_by = None
+    concern.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+    _entry(concern, EntryKind.REOPENED, actor, f"Reopened: {reason.strip()}")
+    _audit(actor, concern, "concern.reopened")
+    return concern
+
+
+def concern_record_read(*, actor: User, concern: Concern, what: str = "concern") -> None:
+    """Every read of a concern is in the audit trail (KCSIE: who looked, and when)."""
+    audit_record(
+        actor=actor,
+        school=concern.school,
+        action=f"{what}.read" if what != "concern" else "concern.read",
+        obj=concern,
+        summary=concern.reference,
+    )
+
+
+def escalation_due(concern: Concern, now: datetime.datetime) -> int:
+    """The escalation level a still-unacknowledged concern should have reached by now."""
+    minutes = (
+        concern.school.immediate_risk_escalation_minutes
+        if concern.immediate_risk
+        else concern.school.escalation_minutes
+    )
+    waited = (now - concern.created_at).total_seconds() / 60
+    return min(int(waited // minutes), routing.level_count(concern) - 1)
+
+
+def concern_escalate(*, concern_id: int, now: datetime.datetime | None = None) -> int:
+    """Alert the next people on the list for each level now due; each level once, ever.
+
+    Safe to run twice or in two workers at once: the Reminder log's unique key lets one
+    claim each level.
+    """
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        concern = (
+            Concern.objects.select_for_update()
+            .select_related("school")
+            .filter(pk=concern_id, status=Status.REPORTED)
+            .first()
+        )
+        if concern is None:
+            return 0
+        due = escalation_due(concern, now)
+        for level in range(concern.escalation_level + 1, due + 1):
+            if (
+                reminder_claim(
+                    school=concern.school,
+                    subject=f"concern:{concern.code}",
+                    kind="concern.escalation",
+                    period=str(level),
+                )
+                is None
+            ):
+                continue
+            minutes = int((now - concern.created_at).total_seconds() // 60)
+            _alert(
+                concern,
+                routing.recipients(concern, level),
+                subject=f"Escalated: concern {concern.reference} not acknowledged",
+                body=f"An online-safety concern at {concern.school.name} has not been "
+                f"acknowledged after {minutes} minutes. Please make sure it is picked up now.",
+            )
+            _entry(
+                concern,
+                EntryKind.ESCALATED,
+                None,
+                f"Escalated to level {level}: not acknowledged after {minutes} minutes.",
+            )
+            audit_record(
+                actor=None,
+                school=concern.school,
+                action="concern.escalated",
+                obj=concern,
+                summary=f"{concern.reference}: level {level}",
+            )
+            sent += 1
+        if due > concern.escalation_level:
+            Concern.objects.filter(pk=concern.pk).update(escalation_level=due)
+    return sent
+
+
+def unacknowledged_concern_ids() -> list[int]:
+    return list(Concern.objects.filter(status=Status.REPORTED).values_list("id", flat=True))
+
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ConcernError",
+    "EvidenceRefused",
+    "InvolvedPupil",
+]
