@@ -1,26 +1,19 @@
 from django import forms
 
-from esafety.people.models import User
-
 
 class AuditFilterForm(forms.Form):
     person = forms.TypedChoiceField(required=False, coerce=str, empty_value=None)
     object_code = forms.CharField(required=False, label="Record code", max_length=64)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    def __init__(self, *args, school, **kwargs) -> None:
+    def __init__(self, *args, people: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        people = (
-            User.objects.filter(memberships__school=school)
-            .exclude(memberships__role="parent")
-            .distinct()
-            .order_by("full_name", "email")
-            .values_list("code", "full_name", "email")
-        )
-        self.fields["person"].choices = [("", "Anyone")] + [
-            (str(code), name or email) for code, name, email in people
-        ]
+        self.fields["person"].choices = [("", "Anyone"), *people]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -9,7 +9,7 @@ class AuditEvent(models.Model):
     """One thing that happened, append-only.
 
     Rows are never updated or deleted: on PostgreSQL a trigger rejects UPDATE, DELETE and TRUNCATE
-    (migration 0002). Each row carries the hash of its school's previous row, so a row altered or
+    (migration 0003). Each row carries the hash of its school's previous row, so a row altered or
     removed behind the trigger's back breaks the chain and `manage.py verify_audit` says where.
     The summary never holds sensitive text: no child's name, no narrative.
     """

@@ -1,9 +1,16 @@
 import datetime
-from dataclasses import dataclass
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from esafety.audit.models import GENESIS_HASH, AuditEvent
+from esafety.people.models import Membership, Role, User
+
+
+def _local_midnight(day: datetime.date, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
 
 
 def audit_events_for_school(
@@ -14,16 +21,35 @@ def audit_events_for_school(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.filter(school=school).select_related("actor").order_by("-id")
+    """A school's events, newest first. Dates are the school's own calendar days."""
+    qs = AuditEvent.objects.filter(school=school).order_by("-id")
     if actor_code:
         qs = qs.filter(actor__code=actor_code)
     if object_code:
         qs = qs.filter(object_code=object_code)
+    # A range on `at` rather than at__date: it uses the index, and the day is the school's day
+    # (an event at 00:30 BST on 1 June belongs to 1 June, though it is 31 May in UTC).
+    tz = zoneinfo.ZoneInfo(school.timezone)
     if date_from:
-        qs = qs.filter(at__date__gte=date_from)
+        qs = qs.filter(at__gte=_local_midnight(date_from, tz))
     if date_to:
-        qs = qs.filter(at__date__lte=date_to)
+        qs = qs.filter(at__lt=_local_midnight(date_to + datetime.timedelta(days=1), tz))
     return qs
+
+
+def audit_people_for_school(*, school) -> list[tuple[str, str]]:
+    """(code, label) of everyone whose actions the school's audit log can be filtered by.
+
+    Everyone who has worked or governed here, former members included (the log outlives them),
+    but not the school's hundreds of parents. A teacher who is also a parent is still listed.
+    """
+    workers = Membership.objects.filter(school=school).exclude(role=Role.PARENT)
+    people = (
+        User.objects.filter(pk__in=workers.values("user_id"))
+        .order_by("full_name", "email")
+        .values_list("code", "full_name", "email")
+    )
+    return [(str(code), name or email) for code, name, email in people]
 
 
 @dataclass(frozen=True)
@@ -31,22 +57,53 @@ class ChainBreak:
     school_id: int | None
     event_id: int
     reason: str
+    at: datetime.datetime | None = None
+    action: str = ""
+    # The school's previous surviving event, so a person can see where a deletion happened.
+    previous_event_id: int | None = None
 
 
-def chain_breaks(*, chunk_size: int = 2000) -> list[ChainBreak]:
+@dataclass
+class ChainReport:
+    events_per_school: Counter = field(default_factory=Counter)
+    breaks: list[ChainBreak] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.events_per_school.values())
+
+
+ALTERED = "its contents do not match its hash: the row was changed after it was written"
+UNLINKED = (
+    "it does not follow the school's previous event: an event between them was deleted, "
+    "or this one was inserted"
+)
+
+
+def chain_report(*, chunk_size: int = 2000) -> ChainReport:
     """Walk every school's chain in id order and report every row that does not fit.
 
     A row whose stored hash does not match its contents was altered; a row whose prev_hash is not
-    the hash of the school's previous surviving row follows a deletion or an insertion.
+    the hash of the school's previous surviving row follows a deletion or an insertion. (Deleting
+    a school's newest events leaves no trace in the chain itself; the nightly check's logged
+    counts show it.)
     """
-    breaks: list[ChainBreak] = []
-    last_hash: dict[int | None, str] = {}
-    qs = AuditEvent.objects.order_by("id")
-    for event in qs.iterator(chunk_size=chunk_size):
-        expected_prev = last_hash.get(event.school_id, GENESIS_HASH)
+    report = ChainReport()
+    last: dict[int | None, tuple[int | None, str]] = {}
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        previous_id, expected_prev = last.get(event.school_id, (None, GENESIS_HASH))
+        report.events_per_school[event.school_id] += 1
         if event.prev_hash != expected_prev:
-            breaks.append(ChainBreak(event.school_id, event.id, "does not follow the previous row"))
+            report.breaks.append(
+                ChainBreak(event.school_id, event.id, UNLINKED, event.at, event.action, previous_id)
+            )
         if event.compute_hash() != event.hash:
-            breaks.append(ChainBreak(event.school_id, event.id, "contents do not match its hash"))
-        last_hash[event.school_id] = event.hash
-    return breaks
+            report.breaks.append(
+                ChainBreak(event.school_id, event.id, ALTERED, event.at, event.action, previous_id)
+            )
+        last[event.school_id] = (event.id, event.hash)
+    return report
+
+
+def chain_breaks(*, chunk_size: int = 2000) -> list[ChainBreak]:
+    return chain_report(chunk_size=chunk_size).breaks

@@ -1,10 +1,12 @@
 """Writing the audit trail. Services call these; views never do."""
 
+import ipaddress
 import zlib
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from esafety import context
 from esafety.audit.models import GENESIS_HASH, AuditEvent
@@ -39,6 +41,22 @@ def _previous_hash(school_id: int | None) -> str:
     return last or GENESIS_HASH
 
 
+def _clean_ip(value: str | None) -> str | None:
+    # The hash covers the address as the database will give it back: Django rewrites IPv6 to its
+    # short lower-case form on save, so an address like "2001:DB8:0::1" hashed as received would
+    # later look tampered with. Something that is not an address at all is not worth failing the
+    # write for; it is dropped.
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if address.version == 6:
+        return clean_ipv6_address(str(address))
+    return str(address)
+
+
 def _describe(entry: Entry) -> tuple[str, str]:
     object_type = entry.object_type
     object_code = entry.object_code
@@ -57,6 +75,8 @@ def audit_record_many(*, actor, school, entries: list[Entry]) -> list[AuditEvent
     _lock_chain(school_id)
     prev = _previous_hash(school_id)
     request = context.current_request()
+    request_id = request.request_id if request else ""
+    ip = _clean_ip(request.ip) if request else None
     now = timezone.now()
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     events = []
@@ -71,8 +91,8 @@ def audit_record_many(*, actor, school, entries: list[Entry]) -> list[AuditEvent
             object_type=object_type,
             object_code=object_code,
             summary=entry.summary[:500],
-            request_id=request.request_id if request else "",
-            ip=request.ip if request else None,
+            request_id=request_id,
+            ip=ip,
             prev_hash=prev,
         )
         event.hash = event.compute_hash()

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from esafety.audit.forms import AuditFilterForm
-from esafety.audit.selectors import audit_events_for_school
+from esafety.audit.selectors import audit_events_for_school, audit_people_for_school
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
@@ -11,8 +11,10 @@ from esafety.people.navigation import nav_for
 
 @school_view(Role.HEAD, Role.DSL)
 def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None, school=access.school)
-    filters = form.cleaned_data if form.is_valid() else {}
+    people = audit_people_for_school(school=access.school)
+    form = AuditFilterForm(request.GET or None, people=people)
+    valid = form.is_valid() or not form.is_bound
+    filters = form.cleaned_data if form.is_bound and valid else {}
     events = audit_events_for_school(
         school=access.school,
         actor_code=filters.get("person"),
@@ -20,6 +22,10 @@ def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
+    if not valid:
+        # A filter with a mistake in it shows nothing rather than everything, so nobody reads
+        # the whole log believing it is the part they asked for.
+        events = events.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,0 +1,134 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from esafety.notify import services, tasks
+from esafety.notify.models import Message
+from esafety.people.models import Role
+from tests.factories import PupilFactory
+from tests.notify.helpers import assert_no_pupil_names_in_outbox
+
+FOOTER = (
+    "Sign in to esafety to see the details. This email deliberately says no more: safeguarding\n"
+    "information stays inside the system.\n\n"
+)
+
+
+@pytest.fixture
+def pupils(personas):
+    # Pupils whose names the emails must never carry.
+    return [
+        PupilFactory(school=personas.school, first_name="Amelia", last_name="Quigley"),
+        PupilFactory(school=personas.school, first_name="Rory", last_name="Oyelaran"),
+    ]
+
+
+def test_it_says_only_what_it_was_given_in_an_alert(personas, pupils, settings):
+    settings.SITE_URL = "https://esafety.example.org"
+    message = services.message_queue(
+        kind=Message.Kind.ALERT,
+        school=personas.school,
+        recipient=personas.dsl,
+        subject="A concern needs your attention",
+        body="A member of staff has recorded a concern at Oakfield Primary.",
+        link="/s/abc/concerns/def/",
+    )
+    assert tasks.send_message(message.pk)
+    [email] = mail.outbox
+    assert email.to == ["dsl@oakfield.test"]
+    assert email.subject == "[esafety] A concern needs your attention"
+    assert email.body == (
+        "A member of staff has recorded a concern at Oakfield Primary.\n\n"
+        "https://esafety.example.org/s/abc/concerns/def/\n\n" + FOOTER
+    )
+    assert email.alternatives == []  # no HTML part that could say more
+    assert email.attachments == []
+    assert assert_no_pupil_names_in_outbox(personas.school) == 2
+
+
+def test_it_says_only_what_it_was_given_in_an_invitation(personas, pupils, client_for, settings):
+    settings.SITE_URL = "https://esafety.example.org"
+    # The office invites a parent of those pupils: the email must not say whose parent.
+    r = client_for(personas.office).post(
+        reverse("people:invitation_list", args=[personas.school.code]),
+        {"email": "new.parent@example.org", "role": Role.PARENT},
+    )
+    assert r.status_code == 302
+    message = Message.objects.get()
+    assert tasks.send_message(message.pk)
+    [email] = mail.outbox
+    assert email.to == ["new.parent@example.org"]
+    assert email.subject == "[esafety] You are invited to esafety for Oakfield Primary"
+    link = f"https://esafety.example.org{message.link}"
+    assert message.link.startswith("/invitations/")
+    assert email.body == f"{message.body}\n\n{link}\n\n{FOOTER}"
+    assert message.body == (
+        "Ola Office has invited you to use esafety at Oakfield Primary as parent or carer. "
+        "The link below works for 14 days."
+    )
+    assert assert_no_pupil_names_in_outbox(personas.school) == 2
+
+
+def test_it_refuses_a_message_that_names_a_pupil(personas, pupils):
+    with pytest.raises(services.UnsafeMessageError):
+        services.message_queue(
+            kind=Message.Kind.ALERT,
+            school=personas.school,
+            to_email="dsl@oakfield.test",
+            subject="Concern about AMELIA quigley",
+            body="Please look.",
+        )
+    assert Message.objects.count() == 0
+
+
+def test_it_sends_a_message_naming_a_pupil_without_its_text_in_production(
+    personas, pupils, settings, caplog
+):
+    settings.DEBUG = False
+    settings.TESTING = False
+    message = services.message_queue(
+        kind=Message.Kind.ALERT,
+        school=personas.school,
+        to_email="dsl@oakfield.test",
+        subject="Concern",
+        body="Rory Oyelaran was seen crying after the e-safety lesson.",
+        link="/s/abc/concerns/def/",
+    )
+    assert message.subject == services.REDACTED_SUBJECT
+    assert message.body == services.REDACTED_BODY
+    assert message.link == "/s/abc/concerns/def/"  # the alert still reaches the DSL
+    assert "Oyelaran" not in caplog.text
+    assert "named a pupil" in caplog.text
+    tasks.send_message(message.pk)
+    assert assert_no_pupil_names_in_outbox(personas.school) == 2
+
+
+def test_it_does_not_mistake_a_pupil_of_another_school(personas, pupils):
+    PupilFactory(school=personas.other_school, first_name="Hal", last_name="Head")
+    # "Hal Head" is Oakfield's head and, here, also a child at Birchwood: not Oakfield's concern.
+    services.message_queue(
+        kind=Message.Kind.INVITATION,
+        school=personas.school,
+        to_email="x@example.org",
+        subject="Invitation",
+        body="Hal Head has invited you.",
+    )
+    assert Message.objects.count() == 1
+
+
+def test_it_refuses_a_narrative(personas):
+    with pytest.raises(services.UnsafeMessageError, match="narrative"):
+        services.message_queue(
+            kind=Message.Kind.ALERT,
+            school=personas.school,
+            to_email="dsl@oakfield.test",
+            subject="Concern",
+            body="What happened: " + "x" * 1000,
+        )
+
+
+def test_the_outbox_check_catches_a_leak(personas, pupils):
+    # The helper itself must be able to fail, or every test using it proves nothing.
+    mail.send_mail("Hello", "About Amelia today", "a@example.org", ["b@example.org"])
+    with pytest.raises(AssertionError, match="Amelia"):
+        assert_no_pupil_names_in_outbox(personas.school)
