@@ -1,4 +1,6 @@
-from django.http import HttpRequest, HttpResponse
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from esafety.people import selectors
@@ -6,14 +8,13 @@ from esafety.people.access import SchoolAccess, school_view
 from esafety.people.forms import RosterUploadForm
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
+from esafety.people.roster import COLUMNS, roster_import_start
 
 
 @school_view(Role.OFFICE, Role.HEAD)
 def roster_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from esafety.people.roster import roster_import_start
-
         roster_import = roster_import_start(
             actor=request.user, school=access.school, upload=form.cleaned_data["file"]
         )
@@ -22,12 +23,18 @@ def roster_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     return render(
         request,
         "people/roster_list.html",
-        {"access": access, "nav": nav_for(access), "form": form, "imports": imports},
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "form": form,
+            "imports": imports,
+            "columns": COLUMNS,
+        },
     )
 
 
 @school_view(Role.OFFICE, Role.HEAD)
-def roster_detail(request: HttpRequest, access: SchoolAccess, code) -> HttpResponse:
+def roster_detail(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     roster_import = get_object_or_404(
         selectors.roster_imports_for_school(school=access.school), code=code
     )
@@ -39,9 +46,7 @@ def roster_detail(request: HttpRequest, access: SchoolAccess, code) -> HttpRespo
 
 
 @school_view(Role.OFFICE, Role.HEAD)
-def roster_progress(request: HttpRequest, access: SchoolAccess, code) -> HttpResponse:
-    from django.http import JsonResponse
-
+def roster_progress(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     r = get_object_or_404(selectors.roster_imports_for_school(school=access.school), code=code)
     return JsonResponse(
         {
