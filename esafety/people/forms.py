@@ -68,4 +68,5 @@ class RosterUploadForm(forms.Form):
 
 
 class PupilSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Name or MIS id")
+    # Each word becomes a filter, so a search is kept to a sentence's length.
+    q = forms.CharField(required=False, label="Name or MIS id", max_length=100)

@@ -66,6 +66,13 @@ def test_it_searches_names_and_mis_ids(personas, client_for, roll, query, expect
     assert listed(r) == {roll[name] for name in expected}
 
 
+def test_it_refuses_an_overlong_search(personas, client_for, roll):
+    r = client_for(personas.office).get(pupils_url(personas), {"q": "ada " * 30})
+    assert r.status_code == 200
+    assert "q" in r.context["form"].errors
+    assert listed(r) == {roll["ada"], roll["alan"], roll["grace"]}
+
+
 def test_it_never_shows_another_schools_pupils(personas, client_for, roll):
     for user in (personas.office, personas.head, personas.dsl, personas.deputy_dsl):
         r = client_for(user).get(pupils_url(personas), {"q": "A100"})
