@@ -1,17 +1,21 @@
 """A web request never waits on the broker.
 
 The broker is pointed, for one test at a time, at a closed port, at a socket that accepts and
-never answers, and (marked redis) at the real Redis, with the connection options that
-esafety/settings.py itself gives a redis:// broker, so these tests check the settings, not a copy.
+never answers, and (marked redis) at a throwaway redis-server that is down and then comes back,
+always with the connection options that esafety/settings.py itself gives a redis:// broker, so
+these tests check the settings, not a copy.
 """
 
 import runpy
+import shutil
 import socket
+import subprocess
 import threading
 import time
 
 import kombu.pools
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
@@ -23,7 +27,6 @@ from esafety.celery import app as celery_app
 from esafety.notify import dispatch, tasks
 from esafety.notify.models import Message
 from esafety.people.models import Role
-from tests.conftest import redis_url
 
 # Loose: a hang check, not a benchmark. Connection refused takes ~0.1 s, a hung broker the
 # settings' socket_timeout (2 s).
@@ -204,27 +207,66 @@ def _wait_for(task_ids: list[str], done: list[str], timeout: float = 30.0) -> No
         time.sleep(0.05)
 
 
+@pytest.fixture
+def own_redis():
+    """A Redis of this test's own, on a port where nothing listens until start() is called.
+
+    The shared Redis must never be stopped (other suites use it), so the outage and the return
+    happen on a throwaway redis-server at the same address, as they would in production.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: the broker-back test cannot run")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    processes = []
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no"]
+
+    def start() -> None:
+        processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis(port=port, socket_connect_timeout=0.5).ping()
+                return
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "the throwaway redis-server did not start"
+                time.sleep(0.05)
+
+    yield f"redis://127.0.0.1:{port}/0", start
+    for process in processes:
+        process.terminate()
+        process.wait(10)
+
+
 @pytest.mark.redis
 def test_it_sends_the_alert_once_when_the_broker_is_back(
     transactional_db,
     personas,
     client_for,
     point_broker,
-    closed_port,
+    own_redis,
     hand_offs,
     worker_closes_its_connections,
     monkeypatch,
 ):
-    real_redis = redis_url()
-    point_broker(f"redis://127.0.0.1:{closed_port}/0")
+    url, start_redis = own_redis
+    monkeypatch.setattr(dispatch, "_PAUSE_SECONDS", 0.5)
+    point_broker(url)  # nothing listens there yet: Redis is down
     status, _ = _invite(client_for(personas.office), personas.school, "p@example.org")
     assert status == 302
     message = Message.objects.get()
     assert message.sent_at is None
+    assert hand_offs == [None] and dispatch.broker_paused()
 
-    # Redis is back. Beat's sweep reaches a worker through it; the paused dispatcher recovers
-    # too, so the message is offered to the worker three times over. It goes out once.
-    point_broker(real_redis)
+    # Redis comes back at the same address, and the pause runs out. Beat's sweep reaches a
+    # worker through it, and the dispatcher's own connection pool recovers too, so the message
+    # is offered to the worker three times over. It goes out once.
+    start_redis()
+    time.sleep(0.6)
+    assert not dispatch.broker_paused()
     monkeypatch.setitem(celery_app.conf, "worker_hijack_root_logger", False)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
         ids = [tasks.sweep_outbox.apply_async().id]

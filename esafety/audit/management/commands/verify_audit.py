@@ -38,13 +38,13 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{label}: {count} events, {len(breaks)} problem(s)")
             for b in breaks:
-                when = timezone.localtime(b.at).strftime("%Y-%m-%d %H:%M:%S") if b.at else "?"
+                when = timezone.localtime(b.at).strftime("%Y-%m-%d %H:%M:%S %Z") if b.at else "?"
                 after = (
                     f"; the previous surviving event is {b.previous_event_id}"
                     if b.previous_event_id and b.reason == UNLINKED
                     else ""
                 )
-                self.stderr.write(f"  event {b.event_id} ({b.action} at {when}): {b.reason}{after}")
+                self.stdout.write(f"  event {b.event_id} ({b.action} at {when}): {b.reason}{after}")
 
         if report.breaks:
             raise CommandError(
