@@ -3,7 +3,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from esafety.audit.models import GENESIS_HASH, AuditEvent
 from esafety.people.models import Membership, Role, User
@@ -21,8 +21,15 @@ def audit_events_for_school(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """A school's events, newest first. Dates are the school's own calendar days."""
-    qs = AuditEvent.objects.filter(school=school).order_by("-id")
+    """A school's events, newest first. Dates are the school's own calendar days.
+
+    Events that belong to no school (signing in and out, setting up MFA) are shown to every
+    school the person belongs to: a head asking "who was signed in that evening?" needs them.
+    """
+    members = Membership.objects.filter(school=school).values("user_id")
+    qs = AuditEvent.objects.filter(
+        Q(school=school) | Q(school__isnull=True, actor_id__in=members)
+    ).order_by("-id")
     if actor_code:
         qs = qs.filter(actor__code=actor_code)
     if object_code:
