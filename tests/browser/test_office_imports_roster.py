@@ -4,9 +4,6 @@ under the production Content-Security-Policy, with axe run on every page."""
 import pytest
 
 from esafety.people.models import RosterImport
-
-# The browser fixtures live with the harness; importing them here makes them this module's.
-from tests.browser.conftest import _no_broker, browser, open_visitor, visitor  # noqa: F401
 from tests.browser.harness import sign_in
 from tests.factories import PASSWORD
 from tests.people.roster_helpers import pupil, roster_csv
@@ -14,7 +11,7 @@ from tests.people.roster_helpers import pupil, roster_csv
 pytestmark = pytest.mark.browser
 
 
-def test_it_shows_progress_and_then_the_result(personas, visitor, tmp_path):  # noqa: F811
+def test_it_shows_progress_and_then_the_result(personas, visitor, tmp_path):
     page = visitor.page
     sign_in(visitor, personas.office.email, PASSWORD)
     visitor.visit(f"/s/{personas.school.code}/roster/")
