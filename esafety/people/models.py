@@ -242,7 +242,10 @@ class Invitation(TimeStampedModel):
     school = models.ForeignKey(School, models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=32, choices=Role.choices)
-    invited_by = models.ForeignKey(User, models.PROTECT, related_name="invitations_sent")
+    # Empty only for the first invitation of a new school, sent by whoever runs the server.
+    invited_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="invitations_sent"
+    )
     # The secret in the emailed link. The code above is for URLs the inviter sees.
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()

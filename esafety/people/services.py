@@ -191,7 +191,7 @@ def _token_hash(token: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, school: School, email: str, role: str
+    *, actor: User | None, school: School, email: str, role: str
 ) -> tuple[Invitation, str]:
     """Invite someone by email; returns the invitation and the secret token in its link.
 
@@ -224,7 +224,8 @@ def invitation_create(
         to_email=email,
         subject=f"You are invited to esafety for {school.name}",
         body=(
-            f"{actor.get_full_name()} has invited you to use esafety at {school.name} as "
+            f"{actor.get_full_name() if actor else 'The team that runs esafety'} has invited you "
+            f"to use esafety at {school.name} as "
             f"{invitation.get_role_display().lower()}. The link below works for "
             f"{INVITATION_DAYS} days."
         ),
