@@ -1,0 +1,235 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from esafety.notify.models import Message
+from policies import services
+from policies.models import Acceptance, ApprovedBy, Audience, PolicyVersion, VersionStatus
+from policies.rendering import render_markdown
+from policies.selectors import acceptance_figures, outstanding_for
+from policies.tasks import send_policy_reminders
+from tests.policies.conftest import publish_version
+
+
+def test_publishing_retires_the_previous_version_and_sets_review_a_year_on(personas, publish):
+    v1 = publish([Audience.STAFF])
+    v2 = publish_version(personas, v1.policy, "2")
+    v1.refresh_from_db()
+    assert v1.status == VersionStatus.RETIRED
+    assert v2.status == VersionStatus.PUBLISHED
+    assert v2.next_review_due == v2.effective_date.replace(year=v2.effective_date.year + 1)
+
+
+def test_only_a_draft_is_edited_and_only_the_head_approves_as_head(personas, publish):
+    v1 = publish([Audience.STAFF])
+    with pytest.raises(services.PolicyError):
+        services.version_update_draft(actor=personas.head, version=v1, number="1", body="Changed")
+    draft = services.version_create(
+        actor=personas.online_safety_lead, policy=v1.policy, number="2", body="New"
+    )
+    with pytest.raises(services.PolicyError, match="headteacher"):
+        services.version_approve(
+            actor=personas.online_safety_lead,
+            version=draft,
+            approved_by_body=ApprovedBy.HEAD,
+            approved_on=timezone.localdate(),
+        )
+    approved = services.version_approve(
+        actor=personas.online_safety_lead,
+        version=draft,
+        approved_by_body=ApprovedBy.GOVERNORS,
+        approved_on=timezone.localdate(),
+        note="Full governing board, autumn term",
+    )
+    assert approved.status == VersionStatus.APPROVED
+
+
+def test_a_new_version_needs_new_acceptances(personas, publish):
+    v1 = publish([Audience.STAFF])
+    services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam Staff")
+    assert (
+        outstanding_for(
+            school=personas.school, user=personas.staff, roles=frozenset({"staff"})
+        ).count
+        == 0
+    )
+    v2 = publish_version(personas, v1.policy, "2")
+    outstanding = outstanding_for(
+        school=personas.school, user=personas.staff, roles=frozenset({"staff"})
+    )
+    assert outstanding.own == [v2]
+    # The old acceptance stays on record, against the old version.
+    assert Acceptance.objects.filter(version=v1, user=personas.staff).count() == 1
+
+
+def test_accepting_twice_records_once(personas, publish):
+    v1 = publish([Audience.STAFF])
+    a = services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam Staff")
+    b = services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam Staff")
+    assert a.pk == b.pk
+    assert Acceptance.objects.count() == 1
+
+
+def test_someone_outside_the_audience_cannot_accept(personas, publish):
+    v1 = publish([Audience.GOVERNORS])
+    with pytest.raises(services.PolicyError):
+        services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam Staff")
+
+
+def test_a_parent_cosigns_only_for_their_own_children(personas, publish, children):
+    a, b, other = children
+    ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    services.acceptance_cosign(actor=personas.parent, version=ks2, pupil=a, typed_name="Pat Parent")
+    with pytest.raises(services.PolicyError, match="own children"):
+        services.acceptance_cosign(
+            actor=personas.parent, version=ks2, pupil=other, typed_name="Pat Parent"
+        )
+    with pytest.raises(services.PolicyError, match="year group"):
+        services.acceptance_cosign(
+            actor=personas.parent, version=ks2, pupil=b, typed_name="Pat Parent"
+        )
+    assert Acceptance.objects.filter(pupil=other).count() == 0
+
+
+def test_the_parents_own_acceptance_and_cosign_are_separate_records(personas, publish, children):
+    a, _b, _other = children
+    parent_aup = publish([Audience.PARENTS], title="Parent AUP")
+    ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    services.acceptance_record_own(actor=personas.parent, version=parent_aup, typed_name="Pat P")
+    services.acceptance_cosign(actor=personas.parent, version=ks2, pupil=a, typed_name="Pat P")
+    kinds = sorted(Acceptance.objects.values_list("kind", "pupil_id"))
+    assert kinds == [("cosign", a.pk), ("own", None)]
+
+
+def test_in_class_sign_off_records_each_pupil_once(personas, publish, children):
+    a, _b, other = children
+    ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    assert services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[a, other]) == 2
+    assert services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[a, other]) == 0
+    assert Acceptance.objects.filter(kind="pupil").count() == 2
+
+
+def test_the_kiosk_records_a_visitor_and_stops_when_revoked(personas, publish):
+    publish([Audience.VISITORS], title="Visitor AUP")
+    link, token = services.kiosk_link_create(
+        actor=personas.office, school=personas.school, label="Main reception"
+    )
+    assert services.kiosk_for_token(token) == link
+    acceptance = services.visitor_accept(
+        kiosk=link,
+        name="Vic Visitor",
+        organisation="Library",
+        visiting="Year 5",
+        typed_name="Vic Visitor",
+    )
+    assert acceptance.visitor.name == "Vic Visitor"
+    services.kiosk_link_revoke(actor=personas.office, link=link)
+    assert services.kiosk_for_token(token) is None
+    with pytest.raises(services.PolicyError):
+        services.visitor_accept(
+            kiosk=link, name="Late", organisation="", visiting="Office", typed_name="Late Visitor"
+        )
+
+
+def test_the_sanitiser_strips_script_and_handlers():
+    html = render_markdown(
+        "# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
+        "[click](javascript:alert(3)) and <a href='https://example.org' onclick='x()'>ok</a>"
+    )
+    assert "<script" not in html and "alert(1)" not in html
+    assert "onerror" not in html and "onclick" not in html
+    assert "javascript:" not in html
+    assert "<h1>Title</h1>" in html
+    assert 'href="https://example.org"' in html
+
+
+def _reminders_to(user) -> int:
+    return Message.objects.filter(recipient=user, subject__startswith="Please read").count()
+
+
+def test_acceptance_reminders_after_7_days_then_weekly_at_most_four_times(personas, publish):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        publish([Audience.STAFF])
+    for day, expected in [(3, 0), (7, 1), (8, 1), (14, 2), (21, 3), (28, 4), (35, 4), (70, 4)]:
+        with time_machine.travel(start + datetime.timedelta(days=day, minutes=1), tick=False):
+            send_policy_reminders()
+            send_policy_reminders()  # run twice: sends once
+        assert _reminders_to(personas.staff) == expected, f"day {day}"
+    # Someone who accepted gets none.
+    assert _reminders_to(personas.governor) == 0
+
+
+def test_no_reminder_once_accepted(personas, publish):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        version = publish([Audience.STAFF])
+        services.acceptance_record_own(actor=personas.staff, version=version, typed_name="Sam")
+    with time_machine.travel(start + datetime.timedelta(days=8), tick=False):
+        send_policy_reminders()
+    assert _reminders_to(personas.staff) == 0
+    assert _reminders_to(personas.office) == 1
+
+
+def test_the_owner_is_told_30_days_before_review_and_overdue_goes_in_a_daily_digest(
+    personas, publish
+):
+    version = publish([Audience.STAFF], requires_acceptance=False, title="Online safety policy")
+    due = version.next_review_due
+    owner = personas.online_safety_lead
+    with time_machine.travel(due - datetime.timedelta(days=31), tick=False):
+        send_policy_reminders()
+    assert Message.objects.filter(recipient=owner, subject__startswith="Review due").count() == 0
+    with time_machine.travel(due - datetime.timedelta(days=30), tick=False):
+        send_policy_reminders()
+        send_policy_reminders()
+    assert Message.objects.filter(recipient=owner, subject__startswith="Review due").count() == 1
+    for offset in (1, 1, 2):
+        with time_machine.travel(due + datetime.timedelta(days=offset), tick=False):
+            send_policy_reminders()
+    digests = Message.objects.filter(kind="digest")
+    assert set(digests.values_list("recipient", flat=True)) == {personas.head.pk, owner.pk}
+    assert digests.count() == 4  # two people, two days
+
+
+def test_figures_use_the_same_queries_for_a_small_and_a_larger_school(personas, publish, children):
+    from tests.factories import MembershipFactory, PupilFactory
+
+    publish([Audience.STAFF], title="Staff AUP")
+    publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    with CaptureQueriesContext(connection) as small:
+        acceptance_figures(school=personas.school, with_names=True)
+    for _ in range(30):
+        MembershipFactory(school=personas.school, role="staff")
+        PupilFactory(school=personas.school, year_group="Year 4")
+    with CaptureQueriesContext(connection) as large:
+        figures = acceptance_figures(school=personas.school, with_names=True)
+    assert len(large) == len(small)
+    by_title = {f.version.policy.title: f.audiences[0] for f in figures}
+    # Six staff personas (staff, DSL, deputy, online safety lead, head, office) and 30 more.
+    assert by_title["Staff AUP"].total == 36
+    assert by_title["Staff AUP"].accepted == 0
+    assert len(by_title["Staff AUP"].outstanding) == 36
+    # Ada, Cleo and the 30 Year 4 pupils; Ben is in Year 2.
+    assert by_title["Pupil AUP KS2"].total == 32
+
+
+def test_figures_count_a_cosign_or_an_in_class_sign_off_for_a_pupil(personas, publish, children):
+    a, _b, other = children
+    ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    services.acceptance_cosign(actor=personas.parent, version=ks2, pupil=a, typed_name="Pat")
+    services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[other])
+    [figure] = acceptance_figures(school=personas.school, with_names=True)
+    [pupils] = figure.audiences
+    assert (pupils.accepted, pupils.total, pupils.outstanding) == (2, 2, [])
+
+
+def test_old_versions_keep_their_acceptances(personas, publish):
+    v1 = publish([Audience.STAFF])
+    services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam")
+    publish_version(personas, v1.policy, "2")
+    assert PolicyVersion.objects.get(pk=v1.pk).acceptances.count() == 1
