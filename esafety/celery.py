@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "task": "incidents.tasks.escalate_unacknowledged",
         "schedule": 60.0,
     },
+    # Every day at 07:00: policy acceptance reminders (a week after, then weekly, at most four),
+    # review-due notices to owners 30 days ahead, and the overdue-review digest.
+    "policies-reminders": {
+        "task": "policies.tasks.send_policy_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Every night at 02:30: check the audit trail's hash chain of every school.
     "audit-verify-chain": {
         "task": "esafety.audit.tasks.verify_chain",

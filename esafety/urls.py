@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("esafety.people.urls")),
     path("", include("esafety.audit.urls")),
     path("", include("incidents.urls")),
+    path("", include("policies.urls")),
 ]
 
 if settings.ESAFETY_ADMIN_ENABLED:
