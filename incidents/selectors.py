@@ -10,9 +10,12 @@ from esafety.people.models import Membership, Pupil, Role
 from incidents.categories import NON_CHILD_PROTECTION, Category
 from incidents.models import (
     OPEN_STATUSES,
+    Attachment,
     Concern,
     ConcernPupil,
     ProcedureStep,
+    Referral,
+    Status,
     StepState,
     TimelineEntry,
 )
@@ -165,3 +168,98 @@ def chronology(access: SchoolAccess, pupil: Pupil) -> list[TimelineEntry]:
         .select_related("author", "concern", "corrects")
         .order_by("at", "id")
     )
+
+
+# The DSL dashboard. Each of these is one query whatever the number of concerns.
+
+
+def unacknowledged(access: SchoolAccess) -> list[Concern]:
+    """Concerns nobody has acknowledged yet: a child at immediate risk first, then the oldest."""
+    return list(
+        concerns_for(access)
+        .filter(status=Status.REPORTED)
+        .select_related("reported_by")
+        .order_by("-immediate_risk", "created_at", "id")
+    )
+
+
+def open_counts(access: SchoolAccess) -> dict[tuple[str, str], int]:
+    """Open concerns counted by (category, status)."""
+    rows = (
+        concerns_for(access)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("category", "status")
+        .annotate(n=Count("id"))
+    )
+    return {(r["category"], r["status"]): r["n"] for r in rows}
+
+
+def steps_outstanding(access: SchoolAccess, limit: int = 10) -> tuple[list[Concern], int]:
+    """Open concerns with required procedure steps still to do (oldest first, at most `limit`),
+    and how many such concerns there are in all."""
+    qs = (
+        concerns_for(access)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(
+            steps_open=Count("steps", filter=Q(steps__state=StepState.OPEN, steps__required=True))
+        )
+        .filter(steps_open__gt=0)
+    )
+    return list(qs.order_by("created_at", "id")[:limit]), qs.count()
+
+
+def awaiting_agency(access: SchoolAccess) -> list[Concern]:
+    """Concerns waiting on an outside agency, with the referrals made (one more query)."""
+    return list(
+        concerns_for(access)
+        .filter(status=Status.AWAITING_AGENCY)
+        .prefetch_related(
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.filter(referred=True).order_by("referred_on", "id"),
+            )
+        )
+        .order_by("updated_at", "id")
+    )
+
+
+def year_groups(school) -> list[str]:
+    """The year groups of the school's pupils on roll, in school order (Year 2 before Year 10)."""
+    values = (
+        Pupil.objects.filter(school=school, left_date__isnull=True)
+        .order_by()
+        .values_list("year_group", flat=True)
+        .distinct()
+    )
+
+    def key(name: str) -> tuple:
+        digits = "".join(ch for ch in name if ch.isdigit())
+        return (0, int(digits), name) if digits else (1, 0, name)
+
+    return sorted((v for v in values if v), key=key)
+
+
+def attachment_of(concern: Concern, code) -> Attachment | None:
+    return Attachment.objects.filter(concern=concern, code=code).first()
+
+
+def step_of(concern: Concern, key: str) -> ProcedureStep | None:
+    return ProcedureStep.objects.filter(concern=concern, key=key).first()
+
+
+def entry_of(concern: Concern, code) -> TimelineEntry | None:
+    return TimelineEntry.objects.filter(concern=concern, code=code).first()
+
+
+def pupil_concern_links(access: SchoolAccess, pupil: Pupil) -> list[ConcernPupil]:
+    """The concerns about one pupil the member may see, each with the pupil's role in it."""
+    return list(
+        ConcernPupil.objects.filter(pupil=pupil, concern__in=concerns_for(access).values("pk"))
+        .select_related("concern__school")
+        .order_by("concern__created_at", "concern__id")
+    )
+
+
+def unacknowledged_count(access: SchoolAccess) -> int:
+    return concerns_for(access).filter(status=Status.REPORTED).count()

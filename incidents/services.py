@@ -368,6 +368,33 @@ def nudes_answer(
     return row
 
 
+@transaction.atomic
+def nudes_decision_record(*, actor: User, concern: Concern, reasons: str) -> Referral:
+    """All five questions answered no: the DSL's decision to handle it in school, and why, kept
+    as a decision not to refer (UKCIS advice)."""
+    concern = _locked(concern)
+    if concern.category != Category.NUDES:
+        raise ConcernError("This decision is recorded for sharing nudes only.")
+    answers = list(concern.nudes_answers.values_list("answer", flat=True))
+    if len(answers) < len(NUDES_QUESTIONS):
+        raise ConcernError("Answer the five questions first.")
+    if any(answers):
+        raise ConcernError(
+            "A question was answered yes: record the referral to the police and/or children's "
+            "social care instead."
+        )
+    if concern.referrals.exists():
+        raise ConcernError("A referral decision is recorded already; add a note to say more.")
+    if not reasons.strip():
+        raise ConcernError("Say why it can be handled in school.")
+    return referral_record(
+        actor=actor,
+        concern=concern,
+        referred=False,
+        reasons=f"Handled in school after the initial review: {reasons.strip()}",
+    )
+
+
 def missing_for_close(concern: Concern) -> list[str]:
     """What stops this concern closing, in words the DSL can act on."""
     missing = [

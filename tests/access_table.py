@@ -66,6 +66,34 @@ SCHOOL_PAGES: dict[str, School] = {
     "audit:event_list": School(frozenset({HEAD, DSL})),
 }
 
+# The DSL's side of concerns. Governors pass school_view (the chair works allegations about the
+# head) but any governor who is not the chair is refused, so the table's governor gets 403.
+WORKERS = frozenset({DSL, DEPUTY_DSL, HEAD, ONLINE_SAFETY_LEAD})
+CONCERN = {"code": "concern"}
+SCHOOL_PAGES |= {
+    "incidents:dashboard": School(WORKERS),
+    "incidents:dashboard_list": School(WORKERS),
+    "incidents:detail": School(WORKERS, objects=CONCERN),
+    "incidents:close": School(WORKERS, objects=CONCERN),
+    "incidents:attachment": School(WORKERS, objects={**CONCERN, "attachment": "attachment"}),
+    "incidents:chronology": School(frozenset({DSL, DEPUTY_DSL, HEAD}), objects={"code": "pupil"}),
+    **{
+        f"incidents:{name}": School(WORKERS, method="POST", objects=CONCERN)
+        for name in (
+            "acknowledge",
+            "set_status",
+            "add_note",
+            "referral",
+            "review_meeting",
+            "nudes_answer",
+            "nudes_decision",
+            "reopen",
+        )
+    },
+    "incidents:correct": School(WORKERS, method="POST", objects={**CONCERN, "entry": "entry"}),
+    "incidents:step": School(WORKERS, method="POST", objects={**CONCERN, "step": "step"}),
+}
+
 # Keyed by URL name. Signed-in means every persona (each holds one school membership; the
 # privileged ones and other_dsl have an authenticator app, so "enrolled" applies to them).
 REAUTHENTICATE = "redirect:account_reauthenticate"

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import (
     Resolver404,
@@ -21,13 +22,16 @@ from django.urls import (
     resolve,
     reverse,
 )
+from django.utils import timezone
 
 from esafety.people import services
 from esafety.people.models import Role, RosterImport
+from incidents import services as incidents_services
 from tests import access_table
 from tests.access_table import ADMIN, ADMIN_PREFIX, OTHER_PAGES, SCHOOL_PAGES, Page, School
 from tests.conftest import make_member
 from tests.factories import PupilFactory, UserFactory
+from tests.incidents.conftest import PNG
 
 SCHOOL_PREFIX = "s/<uuid:school>/"
 ROLES = [r.value for r in Role]
@@ -134,10 +138,27 @@ def objects(personas):
             file=ContentFile(b"mis_id,first_name\n", name="roster.csv"),
             original_name="roster.csv",
         )
+        pupil = PupilFactory(school=school)
+        # A concern every role that works concerns may see (the online safety lead sees the
+        # categories that are not child protection), with evidence attached.
+        concern = incidents_services.concern_log(
+            actor=office,
+            school=school,
+            category="filtering_breach",
+            occurred_at=timezone.now(),
+            location="ICT suite",
+            what_happened="A blocked site was reached.",
+            pupils=[incidents_services.InvolvedPupil(pupil, "affected")],
+            files=[SimpleUploadedFile("shot.png", PNG, content_type="image/png")],
+        )
         return {
-            "pupil": PupilFactory(school=school).code,
+            "pupil": pupil.code,
             "invitation": invitation.code,
             "roster_import": roster_import.code,
+            "concern": concern.code,
+            "attachment": concern.attachments.get().code,
+            "entry": concern.entries.get().code,
+            "step": concern.steps.first().key,
         }
 
     other_office = UserFactory(email="office@birchwood.test")

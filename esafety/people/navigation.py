@@ -17,6 +17,8 @@ class NavItem:
 def nav_for(access: SchoolAccess) -> list[NavItem]:
     code = access.school.code
     items = [NavItem("Home", reverse("people:school_home", args=[code]))]
+    if access.has(Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD):
+        items.append(NavItem("Concerns", reverse("incidents:dashboard", args=[code])))
     if access.has(Role.OFFICE, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):
         items.append(NavItem("Pupils", reverse("people:pupil_list", args=[code])))
     if access.has(Role.OFFICE, Role.HEAD):

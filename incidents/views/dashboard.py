@@ -1,0 +1,105 @@
+"""The DSL dashboard: what needs acknowledging, what is open, what is waiting, and the list."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from esafety.people.access import SchoolAccess, school_view
+from esafety.people.models import Role
+from esafety.people.navigation import nav_for
+from incidents import selectors
+from incidents.categories import Category
+from incidents.forms_work import ConcernFilterForm
+from incidents.models import OPEN_STATUSES, Concern, ConcernPupil
+
+DASHBOARD_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD)
+PER_PAGE = 25
+FILTER_FIELDS = ("category", "status", "year_group", "date_from", "date_to")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    concern: Concern
+    minutes: int
+    limit: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.minutes >= self.limit
+
+
+def _waiting(access: SchoolAccess) -> list[Waiting]:
+    now = timezone.now()
+    school = access.school
+    rows = []
+    for concern in selectors.unacknowledged(access):
+        # The same clocks the escalation task runs on, so "overdue" here means "escalated".
+        limit = (
+            school.immediate_risk_escalation_minutes
+            if concern.immediate_risk
+            else school.escalation_minutes
+        )
+        minutes = int((now - concern.created_at).total_seconds() // 60)
+        rows.append(Waiting(concern, minutes, limit))
+    return rows
+
+
+def _open_table(access: SchoolAccess) -> dict:
+    counts = selectors.open_counts(access)
+    rows = []
+    for category in Category:
+        cells = [counts.get((category.value, status.value), 0) for status in OPEN_STATUSES]
+        if any(cells):
+            rows.append({"category": category, "cells": cells, "total": sum(cells)})
+    totals = [sum(r["cells"][i] for r in rows) for i in range(len(OPEN_STATUSES))]
+    return {
+        "statuses": OPEN_STATUSES,
+        "rows": rows,
+        "totals": totals,
+        "total": sum(totals),
+    }
+
+
+def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
+    form = ConcernFilterForm(request.GET or None, year_groups=selectors.year_groups(access.school))
+    concerns = selectors.concern_list(access, form.filters()).prefetch_related(
+        Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil"))
+    )
+    page: Page = Paginator(concerns, PER_PAGE).get_page(request.GET.get("page"))
+    # The page links keep the filters, escaped ("Year 5" stays one value).
+    kept = [(f, request.GET[f]) for f in FILTER_FIELDS if request.GET.get(f)]
+    return {"form": form, "page": page, "page_query": urlencode(kept)}
+
+
+@school_view(*DASHBOARD_ROLES)
+def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    outstanding, outstanding_total = selectors.steps_outstanding(access)
+    return render(
+        request,
+        "incidents/dashboard.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "waiting": _waiting(access),
+            "open_table": _open_table(access),
+            "outstanding": outstanding,
+            "outstanding_total": outstanding_total,
+            "awaiting": selectors.awaiting_agency(access),
+            **_concern_page(request, access),
+        },
+    )
+
+
+@school_view(*DASHBOARD_ROLES)
+def dashboard_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    """The filtered list alone: dashboard.js swaps it into the page as the filters change."""
+    return render(
+        request,
+        "incidents/_concern_list.html",
+        {"access": access, **_concern_page(request, access)},
+    )

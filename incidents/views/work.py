@@ -1,0 +1,484 @@
+"""Working a concern: the detail page, its actions, closing, evidence and the pupil chronology.
+
+Every view finds the concern through `selectors.concerns_for`, so a concern the member may not
+see (another school's, an allegation about themselves, a category outside their remit) is a 404
+exactly like one that does not exist. Every read is audited.
+"""
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from esafety.people import selectors as people_selectors
+from esafety.people.access import SchoolAccess, school_view
+from esafety.people.models import Role
+from esafety.people.navigation import nav_for
+from incidents import selectors, services
+from incidents.categories import NUDES_QUESTIONS, Category, info
+from incidents.forms_work import (
+    CloseForm,
+    CorrectionForm,
+    NoteForm,
+    NudesAnswerForm,
+    NudesDecisionForm,
+    ReferralForm,
+    ReopenForm,
+    ReviewMeetingForm,
+    StatusForm,
+    StepForm,
+)
+from incidents.models import Agency, Concern, ReviewMeeting, Status, StepState
+
+# The chair of governors is a governor: let governors through school_view, then refuse every
+# governor who is not the chair (can_work_concerns) before anything else happens.
+WORKERS = (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD, Role.GOVERNOR)
+CHRONOLOGY_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.HEAD)
+
+
+def concern_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @school_view(*WORKERS)
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, access: SchoolAccess, *args, **kwargs) -> HttpResponse:
+        if not selectors.can_work_concerns(access):
+            raise PermissionDenied
+        return view(request, access, *args, **kwargs)
+
+    return wrapper
+
+
+def _concern(access: SchoolAccess, code: UUID) -> Concern:
+    concern = selectors.concerns_for(access).select_related("school").filter(code=code).first()
+    if concern is None:
+        raise Http404("No such concern")
+    return concern
+
+
+def _detail_url(concern: Concern, anchor: str = "") -> str:
+    url = reverse("incidents:detail", args=[concern.school.code, concern.code])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _act(request: HttpRequest, concern: Concern, do: Callable[[], object], done: str, anchor=""):
+    """Run one service; show its refusal (a ConcernError says what to do) or `done`."""
+    try:
+        do()
+    except services.ConcernError as e:
+        messages.error(request, str(e))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_detail_url(concern, anchor))
+
+
+# The detail page.
+
+
+def _step_form(step, data=None) -> StepForm:
+    return StepForm(data, prefix=f"step-{step.key}")
+
+
+def _correction_form(entry, data=None) -> CorrectionForm:
+    return CorrectionForm(data, prefix=f"correct-{entry.code}")
+
+
+def _nudes(concern: Concern, bound: dict) -> dict:
+    """Where the sharing-nudes review has got to, and the form for its next step."""
+    meeting = ReviewMeeting.objects.filter(concern=concern).first()
+    answers = {a.question: a for a in concern.nudes_answers.all()}
+    answered = [(text, answers[key]) for key, text in NUDES_QUESTIONS if key in answers]
+    state = {"meeting": meeting, "answered": answered, "total": len(NUDES_QUESTIONS)}
+    if meeting is None:
+        state["meeting_form"] = bound.get("meeting") or ReviewMeetingForm(prefix="meeting")
+        return state
+    upcoming = services.next_nudes_question(concern)
+    if upcoming is not None:
+        key, text = upcoming
+        state["question"] = {"key": key, "text": text, "number": len(answered) + 1}
+        form = bound.get("question") or NudesAnswerForm(
+            prefix="question", initial={"question": key}
+        )
+        form.fields[
+            "answer"
+        ].label = f"Question {len(answered) + 1} of {len(NUDES_QUESTIONS)}: {text}"
+        state["question_form"] = form
+        return state
+    referrals = list(concern.referrals.all())
+    state["any_yes"] = any(a.answer for a in answers.values())
+    state["referred"] = [
+        r for r in referrals if r.referred and r.agency in (Agency.POLICE, Agency.SOCIAL_CARE)
+    ]
+    state["decision"] = [r for r in referrals if not r.referred]
+    if not state["any_yes"] and not referrals:
+        state["decision_form"] = bound.get("decision") or NudesDecisionForm(prefix="decision")
+    return state
+
+
+def _render_detail(
+    request: HttpRequest, access: SchoolAccess, code: UUID, bound: dict | None = None
+) -> HttpResponse:
+    bound = bound or {}
+    concern = selectors.concern_detail(access, code)
+    if concern is None:
+        raise Http404("No such concern")
+    services.concern_record_read(actor=request.user, concern=concern)
+    entries = selectors.timeline(concern)
+    corrections = defaultdict(list)
+    for entry in entries:
+        if entry.corrects_id:
+            corrections[entry.corrects_id].append(entry)
+    correcting = bound.get("correct")
+    rows = [
+        {
+            "entry": e,
+            "corrections": corrections.get(e.pk, []),
+            "form": correcting[1] if correcting and correcting[0] == e.pk else _correction_form(e),
+        }
+        for e in entries
+    ]
+    stepping = bound.get("step")
+    steps = [
+        {
+            "step": s,
+            "form": (stepping[1] if stepping and stepping[0] == s.pk else _step_form(s))
+            if s.state == StepState.OPEN
+            else None,
+        }
+        for s in concern.steps.all()
+    ]
+    closed = concern.status == Status.CLOSED
+    ctx = {
+        "access": access,
+        "nav": nav_for(access),
+        "concern": concern,
+        "guidance": info(concern.category),
+        "entries": rows,
+        "steps": steps,
+        "steps_open": sum(1 for s in concern.steps.all() if s.required and s.state == "open"),
+        "pupil_links": list(concern.pupil_links.all()),
+        "can_see_chronology": access.has(*CHRONOLOGY_ROLES),
+        "closed": closed,
+        "status_form": None
+        if closed or concern.status == Status.REPORTED
+        else bound.get("status") or StatusForm(prefix="status"),
+        "note_form": bound.get("note") or NoteForm(prefix="note"),
+        "referral_form": None if closed else bound.get("referral") or ReferralForm(prefix="ref"),
+        "reopen_form": bound.get("reopen") or ReopenForm(prefix="reopen") if closed else None,
+        "nudes": _nudes(concern, bound) if concern.category == Category.NUDES else None,
+    }
+    return render(request, "incidents/concern_detail.html", ctx, status=400 if bound else 200)
+
+
+@concern_view
+def detail(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    return _render_detail(request, access, code)
+
+
+# The actions. Each is a POST that calls one service and goes back to the concern; a form that
+# does not validate is shown again on the concern's page with its errors and what was typed.
+
+
+def _invalid(request, access, concern, name: str, form: forms.Form, key=None) -> HttpResponse:
+    return _render_detail(
+        request, access, concern.code, {name: (key, form) if key is not None else form}
+    )
+
+
+@concern_view
+@require_POST
+def acknowledge(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    return _act(
+        request,
+        concern,
+        lambda: services.concern_acknowledge(actor=request.user, concern=concern),
+        f"{concern.reference} acknowledged.",
+    )
+
+
+@concern_view
+@require_POST
+def set_status(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = StatusForm(request.POST, prefix="status")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "status", form)
+    return _act(
+        request,
+        concern,
+        lambda: services.concern_set_status(
+            actor=request.user,
+            concern=concern,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        ),
+        "Status changed.",
+    )
+
+
+@concern_view
+@require_POST
+def add_note(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = NoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "note", form)
+    return _act(
+        request,
+        concern,
+        lambda: services.concern_add_note(
+            actor=request.user,
+            concern=concern,
+            text=form.cleaned_data["text"],
+            kind=form.cleaned_data["kind"],
+        ),
+        "Added to the timeline.",
+        "h-timeline",
+    )
+
+
+@concern_view
+@require_POST
+def correct(request: HttpRequest, access: SchoolAccess, code: UUID, entry: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    corrected = selectors.entry_of(concern, entry)
+    if corrected is None:
+        raise Http404("No such entry")
+    form = _correction_form(corrected, request.POST)
+    if not form.is_valid():
+        return _invalid(request, access, concern, "correct", form, corrected.pk)
+    return _act(
+        request,
+        concern,
+        lambda: services.concern_correct(
+            actor=request.user, concern=concern, entry=corrected, text=form.cleaned_data["text"]
+        ),
+        "Correction added; the original entry is kept as it was.",
+        "h-timeline",
+    )
+
+
+@concern_view
+@require_POST
+def step(request: HttpRequest, access: SchoolAccess, code: UUID, step: str) -> HttpResponse:
+    concern = _concern(access, code)
+    found = selectors.step_of(concern, step)
+    if found is None:
+        raise Http404("No such step")
+    form = _step_form(found, request.POST)
+    if not form.is_valid():
+        return _invalid(request, access, concern, "step", form, found.pk)
+    return _act(
+        request,
+        concern,
+        lambda: services.step_complete(
+            actor=request.user,
+            concern=concern,
+            step=found,
+            done=form.done,
+            note=form.cleaned_data["note"],
+        ),
+        f"Recorded: {found.label}.",
+        "h-steps",
+    )
+
+
+@concern_view
+@require_POST
+def referral(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = ReferralForm(request.POST, prefix="ref")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "referral", form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        concern,
+        lambda: services.referral_record(
+            actor=request.user,
+            concern=concern,
+            referred=form.referred,
+            agency=data["agency"],
+            referred_on=data["referred_on"],
+            reference=data["reference"],
+            reasons=data["reasons"],
+        ),
+        "Referral recorded." if form.referred else "Decision not to refer recorded.",
+        "h-referrals",
+    )
+
+
+@concern_view
+@require_POST
+def review_meeting(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = ReviewMeetingForm(request.POST, prefix="meeting")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "meeting", form)
+    return _act(
+        request,
+        concern,
+        lambda: services.review_meeting_record(
+            actor=request.user, concern=concern, **form.cleaned_data
+        ),
+        "Initial review meeting recorded. Now answer the five questions.",
+        "h-nudes",
+    )
+
+
+@concern_view
+@require_POST
+def nudes_answer(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = NudesAnswerForm(request.POST, prefix="question")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "question", form)
+    return _act(
+        request,
+        concern,
+        lambda: services.nudes_answer(
+            actor=request.user,
+            concern=concern,
+            question=form.cleaned_data["question"],
+            answer=form.yes,
+            note=form.cleaned_data["note"],
+        ),
+        "Answer recorded.",
+        "h-nudes",
+    )
+
+
+@concern_view
+@require_POST
+def nudes_decision(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    """All five answers were no: the decision to handle it in school, kept with its reasons."""
+    concern = _concern(access, code)
+    form = NudesDecisionForm(request.POST, prefix="decision")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "decision", form)
+    return _act(
+        request,
+        concern,
+        lambda: services.nudes_decision_record(
+            actor=request.user, concern=concern, reasons=form.cleaned_data["reasons"]
+        ),
+        "Decision to handle it in school recorded.",
+        "h-nudes",
+    )
+
+
+@concern_view
+@require_POST
+def reopen(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = ReopenForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return _invalid(request, access, concern, "reopen", form)
+    return _act(
+        request,
+        concern,
+        lambda: services.concern_reopen(
+            actor=request.user, concern=concern, reason=form.cleaned_data["reason"]
+        ),
+        f"{concern.reference} reopened.",
+    )
+
+
+@concern_view
+def close(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _concern(access, code)
+    form = CloseForm(request.POST or None)
+    refused: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.concern_close(
+                actor=request.user,
+                concern=concern,
+                outcome=data["outcome"],
+                lessons_learnt=data["lessons_learnt"],
+                parents_informed=form.parents,
+                parents_not_informed_reason=data["parents_not_informed_reason"],
+            )
+        except services.ConcernError as e:
+            # The first line says it cannot close; each line after it is one thing missing.
+            lines = str(e).splitlines()
+            refused = lines[1:] or lines
+        else:
+            messages.success(request, f"{concern.reference} closed.")
+            return redirect(_detail_url(concern))
+    else:
+        # This page shows the procedure's state: a read of the concern like any other.
+        services.concern_record_read(actor=request.user, concern=concern)
+    missing = services.missing_for_close(concern)
+    if concern.status == Status.REPORTED:
+        missing.insert(0, "The concern has not been acknowledged.")
+    return render(
+        request,
+        "incidents/concern_close.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "concern": concern,
+            "form": form,
+            "missing": missing,
+            "refused": refused,
+        },
+        status=400 if refused else 200,
+    )
+
+
+@concern_view
+def attachment(request: HttpRequest, access: SchoolAccess, code: UUID, attachment: UUID):
+    concern = _concern(access, code)
+    found = selectors.attachment_of(concern, attachment)
+    if found is None:
+        raise Http404("No such attachment")
+    services.concern_record_read(actor=request.user, concern=concern, what="attachment")
+    extension = found.file.name.rsplit(".", 1)[-1]
+    is_pdf = found.content_type == "application/pdf"
+    response = FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        # A name of our own: the uploaded name may carry a child's name.
+        filename=f"{concern.reference}-evidence.{extension}",
+        as_attachment=is_pdf,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Never kept by a shared computer's cache or a proxy.
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+# The pupil chronology.
+
+
+@school_view(*CHRONOLOGY_ROLES)
+def chronology(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    pupil = get_object_or_404(
+        people_selectors.pupils_for_school(school=access.school, on_roll=False), code=code
+    )
+    links = selectors.pupil_concern_links(access, pupil)
+    for link in links:
+        services.concern_record_read(actor=request.user, concern=link.concern, what="chronology")
+    return render(
+        request,
+        "incidents/chronology.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "pupil": pupil,
+            "links": links,
+            "entries": selectors.chronology(access, pupil),
+        },
+    )

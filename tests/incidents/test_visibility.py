@@ -1,0 +1,188 @@
+"""Who sees what (issue 3): through the DSL's pages, a concern someone may not see is a 404,
+exactly like one that does not exist; a role that never works concerns is a 403."""
+
+import pytest
+from django.urls import reverse
+
+from esafety.audit.models import AuditEvent
+from incidents import services
+from incidents.categories import CATEGORIES, NON_CHILD_PROTECTION
+from tests.incidents.conftest import png
+
+CHILD_PROTECTION = sorted(c for c in CATEGORIES if c not in NON_CHILD_PROTECTION)
+
+
+def detail(concern) -> str:
+    return reverse("incidents:detail", args=[concern.school.code, concern.code])
+
+
+def status_for(client_for, user, concern) -> int:
+    return client_for(user).get(detail(concern)).status_code
+
+
+@pytest.mark.parametrize("category", sorted(NON_CHILD_PROTECTION))
+def test_it_shows_the_online_safety_lead_the_categories_that_are_not_child_protection(
+    personas, client_for, log_concern, category
+):
+    concern = log_concern(category)
+    assert status_for(client_for, personas.online_safety_lead, concern) == 200
+
+
+@pytest.mark.parametrize("category", CHILD_PROTECTION)
+def test_it_hides_child_protection_categories_from_the_online_safety_lead(
+    personas, client_for, log_concern, category
+):
+    concern = log_concern(category)
+    assert status_for(client_for, personas.online_safety_lead, concern) == 404
+
+
+# Staff conduct has its own rules, tested below.
+@pytest.mark.parametrize("category", [c for c in CHILD_PROTECTION if c != "staff_conduct"])
+def test_it_shows_every_child_protection_category_to_the_dsl_deputy_and_head(
+    personas, client_for, log_concern, category
+):
+    concern = log_concern(category)
+    for who in (personas.dsl, personas.deputy_dsl, personas.head):
+        assert status_for(client_for, who, concern) == 200, who
+
+
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("dsl", 200),
+        ("head", 200),
+        ("deputy_dsl", 404),
+        ("online_safety_lead", 404),
+        ("chair", 404),  # not about the head: the chair has no part in it
+        ("governor", 403),
+        ("staff", 403),
+        ("office", 403),
+        ("parent", 403),
+        ("other_dsl", 404),
+    ],
+)
+def test_it_restricts_an_allegation_about_a_member_of_staff(
+    personas, client_for, log_concern, who, expected
+):
+    concern = log_concern("staff_conduct", staff=[personas.office], actor=personas.deputy_dsl)
+    assert status_for(client_for, getattr(personas, who), concern) == expected
+
+
+@pytest.mark.parametrize(
+    "who,expected",
+    [("chair", 200), ("dsl", 200), ("head", 404), ("deputy_dsl", 404), ("governor", 403)],
+)
+def test_it_routes_an_allegation_about_the_head_to_the_chair_and_dsl(
+    personas, client_for, log_concern, who, expected
+):
+    concern = log_concern("staff_conduct", staff=[personas.head])
+    assert status_for(client_for, getattr(personas, who), concern) == expected
+
+
+def test_it_lets_the_chair_work_an_allegation_about_the_head(personas, client_for, log_concern):
+    concern = log_concern("staff_conduct", staff=[personas.head])
+    client = client_for(personas.chair)
+    client.post(reverse("incidents:acknowledge", args=[personas.school.code, concern.code]))
+    concern.refresh_from_db()
+    assert concern.acknowledged_by == personas.chair
+
+
+@pytest.mark.parametrize("who", ["dsl", "deputy_dsl", "head", "online_safety_lead"])
+def test_it_hides_a_concern_from_anyone_involved_in_it(personas, client_for, log_concern, who):
+    user = getattr(personas, who)
+    concern = log_concern("misuse", staff=[user], files=[png()])
+    client = client_for(user)
+    assert client.get(detail(concern)).status_code == 404
+    attachment = concern.attachments.get()
+    urls = [
+        reverse("incidents:attachment", args=[personas.school.code, concern.code, attachment.code]),
+        reverse("incidents:close", args=[personas.school.code, concern.code]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        reverse("incidents:acknowledge", args=[personas.school.code, concern.code])
+    )
+    assert response.status_code == 404
+    concern.refresh_from_db()
+    assert concern.acknowledged_at is None
+    # Nor does it appear in their list.
+    dashboard = client.get(reverse("incidents:dashboard", args=[personas.school.code]))
+    assert concern.reference not in dashboard.content.decode()
+
+
+def test_it_hides_a_concern_about_a_deputy_from_that_deputy(personas, client_for, log_concern):
+    concern = log_concern("cyberbullying", staff=[personas.deputy_dsl])
+    assert status_for(client_for, personas.deputy_dsl, concern) == 404
+    assert status_for(client_for, personas.dsl, concern) == 200
+    assert not AuditEvent.objects.filter(action="concern.read", actor=personas.deputy_dsl).exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "office", "governor", "parent"])
+def test_it_refuses_the_dsl_pages_to_roles_that_never_see_a_concern(
+    personas, client_for, log_concern, who
+):
+    concern = log_concern("filtering_breach")
+    client = client_for(getattr(personas, who))
+    assert client.get(detail(concern)).status_code == 403
+    assert (
+        client.get(reverse("incidents:dashboard", args=[personas.school.code])).status_code == 403
+    )
+
+
+def test_it_refuses_the_reporter_the_dsl_view_of_their_own_concern(
+    personas, client_for, log_concern
+):
+    # The reporter follows the status of what they logged on their own page, never the DSL's.
+    concern = log_concern("cyberbullying", actor=personas.staff)
+    services.concern_add_note(actor=personas.dsl, concern=concern, text="Private DSL note.")
+    response = client_for(personas.staff).get(detail(concern))
+    assert response.status_code == 403
+    assert b"Private DSL note." not in response.content
+
+
+def test_it_refuses_a_member_of_staff_someone_elses_concern(personas, client_for, log_concern):
+    concern = log_concern("cyberbullying", actor=personas.office)
+    client = client_for(personas.staff)
+    assert client.get(detail(concern)).status_code == 403
+    response = client.post(
+        reverse("incidents:acknowledge", args=[personas.school.code, concern.code])
+    )
+    assert response.status_code == 403
+
+
+def test_it_hides_a_concern_from_another_schools_dsl(personas, client_for, log_concern):
+    concern = log_concern("cyberbullying", files=[png()])
+    client = client_for(personas.other_dsl)
+    # Through our school's URL (not a member: 404) ...
+    assert client.get(detail(concern)).status_code == 404
+    # ... and through their own school's URL with our concern's code (not theirs: 404).
+    theirs = reverse("incidents:detail", args=[personas.other_school.code, concern.code])
+    assert client.get(theirs).status_code == 404
+    note = reverse("incidents:add_note", args=[personas.other_school.code, concern.code])
+    assert client.post(note, {"note-kind": "note", "note-text": "x"}).status_code == 404
+    attachment = reverse(
+        "incidents:attachment",
+        args=[personas.other_school.code, concern.code, concern.attachments.get().code],
+    )
+    assert client.get(attachment).status_code == 404
+    assert not concern.entries.filter(kind="note").exists()
+    assert not AuditEvent.objects.filter(object_code=str(concern.code), actor=personas.other_dsl)
+
+
+def test_it_lists_only_what_the_online_safety_lead_may_see(personas, client_for, log_concern):
+    visible = log_concern("filtering_breach")
+    hidden = log_concern("nudes")
+    response = client_for(personas.online_safety_lead).get(
+        reverse("incidents:dashboard", args=[personas.school.code])
+    )
+    body = response.content.decode()
+    assert visible.reference in body
+    assert hidden.reference not in body
+
+
+def test_it_lists_staff_conduct_for_the_head_but_not_the_deputy(personas, client_for, log_concern):
+    concern = log_concern("staff_conduct", staff=[personas.office])
+    url = reverse("incidents:dashboard_list", args=[personas.school.code])
+    assert concern.reference in client_for(personas.head).get(url).content.decode()
+    assert concern.reference not in client_for(personas.deputy_dsl).get(url).content.decode()

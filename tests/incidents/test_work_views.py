@@ -1,0 +1,532 @@
+"""Working a concern through its pages: the detail, every action, closing, reopening, evidence."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.audit.models import AuditEvent
+from incidents import services
+from incidents.categories import NUDES_QUESTIONS
+from incidents.models import (
+    Concern,
+    EntryKind,
+    Referral,
+    ReviewMeeting,
+    Status,
+    StepState,
+    TimelineEntry,
+)
+from tests.factories import PupilFactory
+from tests.incidents.conftest import pdf, png
+
+
+def url(name: str, concern: Concern, *extra) -> str:
+    return reverse(f"incidents:{name}", args=[concern.school.code, concern.code, *extra])
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def reload(concern: Concern) -> Concern:
+    return Concern.objects.get(pk=concern.pk)
+
+
+@pytest.fixture
+def dsl_client(personas, client_for):
+    return client_for(personas.dsl)
+
+
+@pytest.fixture
+def concern(log_concern):
+    return log_concern("cyberbullying", files=[png()])
+
+
+def finish_steps(concern: Concern, actor) -> None:
+    for step in concern.steps.filter(state=StepState.OPEN):
+        services.step_complete(actor=actor, concern=concern, step=step, done=True, note="Done.")
+
+
+# The detail page.
+
+
+def test_it_shows_everything_about_the_concern(personas, dsl_client, log_concern):
+    pupil = PupilFactory(
+        school=personas.school, first_name="Ottoline", last_name="Vane", sen=True, cp_plan=True
+    )
+    concern = log_concern(
+        "cyberbullying",
+        pupils=[services.InvolvedPupil(pupil, "alleged")],
+        staff=[personas.office],
+        what_happened="Messages sent at night in the class chat.",
+        files=[png()],
+    )
+    response = dsl_client.get(url("detail", concern))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert concern.reference in body
+    assert "Messages sent at night in the class chat." in body
+    assert "Ottoline Vane" in body and "Alleged to be responsible" in body
+    assert "SEN" in body and "CP plan" in body
+    assert "Ola Office" in body  # staff involved
+    assert "Sanctions under the anti-bullying and behaviour policies" in body
+    attachment = concern.attachments.get()
+    assert url("attachment", concern, attachment.code) in body
+    assert reverse("incidents:chronology", args=[personas.school.code, pupil.code]) in body
+    assert "Acknowledge this concern" in body
+
+
+def test_it_writes_an_audit_event_for_each_read_of_the_detail(personas, dsl_client, concern):
+    for _ in range(2):
+        dsl_client.get(url("detail", concern))
+    reads = AuditEvent.objects.filter(action="concern.read", object_code=str(concern.code))
+    assert reads.count() == 2
+    assert set(reads.values_list("actor", flat=True)) == {personas.dsl.pk}
+    # The event names the concern by its reference, never the child or the narrative.
+    assert all("Zephyrine" not in e.summary for e in reads)
+
+
+def test_it_acknowledges(personas, dsl_client, concern):
+    response = dsl_client.post(url("acknowledge", concern), follow=True)
+    assert response.redirect_chain[-1][0] == url("detail", concern)
+    concern = reload(concern)
+    assert concern.status == Status.ACKNOWLEDGED
+    assert concern.acknowledged_by == personas.dsl
+    assert f"{concern.reference} acknowledged." in messages_of(response)
+
+
+def test_it_shows_a_refusal_from_the_service(dsl_client, concern):
+    response = dsl_client.post(
+        url("set_status", concern), {"status-status": "in_progress"}, follow=True
+    )
+    assert "Acknowledge the concern first." in messages_of(response)
+    assert reload(concern).status == Status.REPORTED
+
+
+def test_it_sets_the_status(personas, dsl_client, concern):
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    response = dsl_client.post(
+        url("set_status", concern),
+        {"status-status": "awaiting_agency", "status-note": "Waiting for the police."},
+        follow=True,
+    )
+    assert "Status changed." in messages_of(response)
+    assert reload(concern).status == Status.AWAITING_AGENCY
+    assert concern.entries.filter(text__contains="Waiting for the police.").exists()
+
+
+def test_it_refuses_a_status_the_form_does_not_offer(personas, dsl_client, concern):
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    response = dsl_client.post(url("set_status", concern), {"status-status": "closed"})
+    assert response.status_code == 400
+    assert reload(concern).status == Status.ACKNOWLEDGED
+
+
+@pytest.mark.parametrize("kind", ["note", "action"])
+def test_it_adds_a_note_or_an_action(dsl_client, concern, kind):
+    response = dsl_client.post(
+        url("add_note", concern), {"note-kind": kind, "note-text": "Spoke to the class teacher."}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#h-timeline")
+    entry = concern.entries.get(kind=kind)
+    assert entry.text == "Spoke to the class teacher."
+
+
+def test_it_shows_an_empty_note_again_with_its_error(dsl_client, concern):
+    response = dsl_client.post(url("add_note", concern), {"note-kind": "note", "note-text": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not concern.entries.filter(kind=EntryKind.NOTE).exists()
+
+
+def test_it_adds_a_correction_beside_the_entry_it_corrects(personas, dsl_client, concern):
+    note = services.concern_add_note(actor=personas.dsl, concern=concern, text="Met on Tuesday.")
+    response = dsl_client.post(
+        url("correct", concern, note.code),
+        {f"correct-{note.code}-text": "It was Wednesday, not Tuesday."},
+        follow=True,
+    )
+    assert "Correction added; the original entry is kept as it was." in messages_of(response)
+    note.refresh_from_db()
+    assert note.text == "Met on Tuesday."
+    correction = TimelineEntry.objects.get(corrects=note)
+    assert correction.kind == EntryKind.CORRECTION
+    body = response.content.decode()
+    # Shown under the entry it corrects, before the next entry.
+    assert body.index("Met on Tuesday.") < body.index("It was Wednesday, not Tuesday.")
+
+
+def test_it_refuses_to_correct_an_entry_of_another_concern(personas, dsl_client, log_concern):
+    one, other = log_concern(), log_concern()
+    entry = other.entries.get()
+    response = dsl_client.post(
+        url("correct", one, entry.code), {f"correct-{entry.code}-text": "Wrong concern."}
+    )
+    assert response.status_code == 404
+    assert not TimelineEntry.objects.filter(kind=EntryKind.CORRECTION).exists()
+
+
+def test_it_records_a_step_done_with_a_note(personas, dsl_client, concern):
+    response = dsl_client.post(
+        url("step", concern, "evidence"),
+        {"step-evidence-outcome": "done", "step-evidence-note": "Screenshots kept."},
+    )
+    assert response.status_code == 302
+    step = concern.steps.get(key="evidence")
+    assert (step.state, step.done_by, step.note) == (
+        StepState.DONE,
+        personas.dsl,
+        "Screenshots kept.",
+    )
+
+
+def test_it_needs_a_reason_to_mark_a_step_not_applicable(dsl_client, concern):
+    response = dsl_client.post(
+        url("step", concern, "removal"), {"step-removal-outcome": "not_applicable"}
+    )
+    assert response.status_code == 400
+    assert "Say why this step does not apply." in response.content.decode()
+    assert concern.steps.get(key="removal").state == StepState.OPEN
+
+    dsl_client.post(
+        url("step", concern, "removal"),
+        {
+            "step-removal-outcome": "not_applicable",
+            "step-removal-note": "Nothing was posted publicly.",
+        },
+    )
+    step = concern.steps.get(key="removal")
+    assert (step.state, step.note) == (StepState.NOT_APPLICABLE, "Nothing was posted publicly.")
+
+
+def test_it_says_so_when_a_step_is_recorded_twice(dsl_client, concern):
+    data = {"step-record-outcome": "done"}
+    dsl_client.post(url("step", concern, "record"), data)
+    response = dsl_client.post(url("step", concern, "record"), data, follow=True)
+    assert "That step has been recorded already; add a note to say more." in messages_of(response)
+
+
+def test_it_answers_404_for_a_step_the_concern_does_not_have(dsl_client, concern):
+    response = dsl_client.post(url("step", concern, "no-such-step"), {})
+    assert response.status_code == 404
+
+
+def test_it_records_a_referral(personas, dsl_client, concern):
+    response = dsl_client.post(
+        url("referral", concern),
+        {
+            "ref-decision": "referred",
+            "ref-agency": "police",
+            "ref-referred_on": "2026-01-05",
+            "ref-reference": "PC-1234",
+        },
+        follow=True,
+    )
+    assert "Referral recorded." in messages_of(response)
+    referral = concern.referrals.get()
+    assert (referral.agency, referral.referred_on, referral.reference) == (
+        "police",
+        datetime.date(2026, 1, 5),
+        "PC-1234",
+    )
+    assert referral.recorded_by == personas.dsl
+
+
+def test_it_needs_the_agency_and_date_of_a_referral(dsl_client, concern):
+    response = dsl_client.post(url("referral", concern), {"ref-decision": "referred"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose the agency the concern was referred to." in body
+    assert "Give the date of the referral." in body
+    assert not Referral.objects.exists()
+
+
+def test_it_records_a_decision_not_to_refer_only_with_reasons(dsl_client, concern):
+    response = dsl_client.post(url("referral", concern), {"ref-decision": "not_referred"})
+    assert response.status_code == 400
+    assert "Give the reasons for not referring." in response.content.decode()
+    dsl_client.post(
+        url("referral", concern),
+        {"ref-decision": "not_referred", "ref-reasons": "Resolved between the families."},
+    )
+    referral = concern.referrals.get()
+    assert (referral.referred, referral.reasons) == (False, "Resolved between the families.")
+
+
+# Closing and reopening.
+
+
+def test_it_shows_what_is_missing_before_a_concern_can_close(dsl_client, concern):
+    response = dsl_client.get(url("close", concern))
+    assert response.status_code == 200
+    missing = response.context["missing"]
+    assert missing[0] == "The concern has not been acknowledged."
+    assert "Procedure step not done: Evidence kept" in missing
+    assert AuditEvent.objects.filter(action="concern.read").count() == 1
+
+
+def test_it_refuses_to_close_with_a_step_open_and_lists_everything_missing(
+    personas, dsl_client, concern
+):
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    for step in concern.steps.exclude(key="inform_parents"):
+        services.step_complete(actor=personas.dsl, concern=concern, step=step, done=True)
+
+    response = dsl_client.post(url("close", concern), {"parents_informed": "no"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    refused = response.context["refused"]
+    assert refused == [
+        "Procedure step not done: Parents of those involved informed",
+        "Write the outcome.",
+        "Write the lessons learnt (or that there are none, and why).",
+        "Say why the parents were not informed.",
+    ]
+    assert "This concern cannot close yet" in body
+    assert reload(concern).status == Status.ACKNOWLEDGED
+
+
+def test_it_closes_a_concern_whose_steps_are_done(personas, dsl_client, concern):
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    finish_steps(concern, personas.dsl)
+    response = dsl_client.post(
+        url("close", concern),
+        {
+            "outcome": "Apologies made; content removed.",
+            "lessons_learnt": "Remind Year 5 about group chats.",
+            "parents_informed": "no",
+            "parents_not_informed_reason": "Telling them would put the child at risk.",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url("detail", concern)
+    assert f"{concern.reference} closed." in messages_of(response)
+    concern = reload(concern)
+    assert concern.status == Status.CLOSED
+    assert concern.parents_informed is False
+    assert concern.parents_not_informed_reason == "Telling them would put the child at risk."
+    assert "Reopen this concern" in response.content.decode()
+
+
+def test_it_reopens_only_with_a_reason(personas, dsl_client, concern):
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    finish_steps(concern, personas.dsl)
+    services.concern_close(
+        actor=personas.dsl,
+        concern=concern,
+        outcome="Resolved.",
+        lessons_learnt="None.",
+        parents_informed=True,
+    )
+    response = dsl_client.post(url("reopen", concern), {"reopen-reason": ""})
+    assert response.status_code == 400
+    assert reload(concern).status == Status.CLOSED
+    response = dsl_client.post(
+        url("reopen", concern), {"reopen-reason": "The messages started again."}, follow=True
+    )
+    assert f"{concern.reference} reopened." in messages_of(response)
+    assert reload(concern).status == Status.IN_PROGRESS
+    assert concern.entries.filter(kind=EntryKind.REOPENED).exists()
+
+
+# Sharing nudes.
+
+
+def nudes_post(client, concern, name: str, data: dict):
+    return client.post(url(name, concern), data, follow=True)
+
+
+def test_it_works_a_nudes_concern_through_the_review_and_the_questions(
+    personas, dsl_client, log_concern
+):
+    concern = log_concern("nudes")
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    body = dsl_client.get(url("detail", concern)).content.decode()
+    assert "Record the meeting" in body
+    assert "Question 1 of 5" not in body
+
+    nudes_post(
+        dsl_client,
+        concern,
+        "review_meeting",
+        {
+            "meeting-held_on": timezone.localdate().isoformat(),
+            "meeting-attendees": "DSL, head of year",
+            "meeting-summary": "Image shared between two Year 6 pupils.",
+        },
+    )
+    assert ReviewMeeting.objects.filter(concern=concern).exists()
+
+    for number, (key, _text) in enumerate(NUDES_QUESTIONS, start=1):
+        body = dsl_client.get(url("detail", concern)).content.decode()
+        assert f"Question {number} of 5" in body
+        # Only the next question is asked: the later ones are not on the page yet.
+        for _later_key, later_text in NUDES_QUESTIONS[number:]:
+            assert later_text.replace("'", "&#x27;") not in body
+        nudes_post(
+            dsl_client,
+            concern,
+            "nudes_answer",
+            {"question-question": key, "question-answer": "no"},
+        )
+    assert concern.nudes_answers.count() == 5
+
+    body = dsl_client.get(url("detail", concern)).content.decode()
+    assert "All five answers were no" in body
+    assert "Record the decision" in body
+    response = nudes_post(
+        dsl_client,
+        concern,
+        "nudes_decision",
+        {"decision-reasons": "Consensual, same age, no aggravating factors."},
+    )
+    assert "Decision to handle it in school recorded." in messages_of(response)
+    decision = concern.referrals.get()
+    assert not decision.referred
+    assert decision.reasons.endswith("Consensual, same age, no aggravating factors.")
+    assert "Decision recorded" in response.content.decode()
+
+
+def test_it_tells_the_dsl_to_refer_when_a_nudes_question_is_answered_yes(
+    personas, dsl_client, log_concern
+):
+    concern = log_concern("nudes")
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    services.review_meeting_record(
+        actor=personas.dsl,
+        concern=concern,
+        held_on=timezone.localdate(),
+        attendees="DSL",
+        summary="Held.",
+    )
+    for key, _text in NUDES_QUESTIONS:
+        services.nudes_answer(
+            actor=personas.dsl, concern=concern, question=key, answer=key == "adult"
+        )
+    body = dsl_client.get(url("detail", concern)).content.decode()
+    assert "A question was answered yes: refer to the police and/or children" in body
+    assert "the concern cannot be closed until it is recorded" in body
+    assert "Record the decision" not in body
+    # The decision form's URL refuses too: a yes needs a referral, not a decision not to refer.
+    response = nudes_post(dsl_client, concern, "nudes_decision", {"decision-reasons": "No."})
+    assert not concern.referrals.exists()
+    assert messages_of(response) == [
+        "A question was answered yes: record the referral to the police and/or children's "
+        "social care instead."
+    ]
+
+    finish_steps(concern, personas.dsl)
+    close = {"outcome": "Done.", "lessons_learnt": "None.", "parents_informed": "yes"}
+    response = dsl_client.post(url("close", concern), close)
+    assert response.context["refused"] == [
+        "A question was answered yes: record the referral to the police and/or children's "
+        "social care."
+    ]
+    services.referral_record(
+        actor=personas.dsl,
+        concern=concern,
+        referred=True,
+        agency="police",
+        referred_on=timezone.localdate(),
+    )
+    assert dsl_client.post(url("close", concern), close).status_code == 302
+    assert reload(concern).status == Status.CLOSED
+
+
+def test_it_refuses_the_questions_out_of_order(personas, dsl_client, log_concern):
+    concern = log_concern("nudes")
+    services.review_meeting_record(
+        actor=personas.dsl,
+        concern=concern,
+        held_on=timezone.localdate(),
+        attendees="DSL",
+        summary="Held.",
+    )
+    response = nudes_post(
+        dsl_client,
+        concern,
+        "nudes_answer",
+        {"question-question": "under13", "question-answer": "no"},
+    )
+    assert "Answer the questions in order." in messages_of(response)
+    assert not concern.nudes_answers.exists()
+
+
+# Evidence.
+
+
+def test_it_serves_a_screenshot_to_the_dsl_and_audits_it(personas, dsl_client, concern):
+    attachment = concern.attachments.get()
+    response = dsl_client.get(url("attachment", concern, attachment.code))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline")
+    assert "screenshot" not in response["Content-Disposition"]  # our name, not the uploaded one
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    event = AuditEvent.objects.get(action="attachment.read")
+    assert (event.actor, event.object_code) == (personas.dsl, str(concern.code))
+
+
+def test_it_sends_a_pdf_as_a_download(dsl_client, log_concern):
+    concern = log_concern("cyberbullying", files=[pdf()])
+    attachment = concern.attachments.get()
+    response = dsl_client.get(url("attachment", concern, attachment.code))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_answers_404_for_an_attachment_of_another_concern(dsl_client, log_concern):
+    one, other = log_concern(files=[png()]), log_concern(files=[png()])
+    response = dsl_client.get(url("attachment", one, other.attachments.get().code))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="attachment.read").exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "office", "governor", "parent"])
+def test_it_refuses_the_attachment_to_those_who_do_not_work_concerns(
+    personas, client_for, concern, who
+):
+    attachment = concern.attachments.get()
+    response = client_for(getattr(personas, who)).get(url("attachment", concern, attachment.code))
+    assert response.status_code == 403
+
+
+def test_it_hides_the_attachment_from_another_schools_dsl(personas, client_for, concern):
+    attachment = concern.attachments.get()
+    response = client_for(personas.other_dsl).get(url("attachment", concern, attachment.code))
+    assert response.status_code == 404
+
+
+def answered_no(concern, actor, upto: int = len(NUDES_QUESTIONS)) -> None:
+    services.review_meeting_record(
+        actor=actor, concern=concern, held_on=timezone.localdate(), attendees="DSL", summary="."
+    )
+    for key, _text in NUDES_QUESTIONS[:upto]:
+        services.nudes_answer(actor=actor, concern=concern, question=key, answer=False)
+
+
+def test_it_records_the_decision_to_handle_nudes_in_school_once(personas, log_concern):
+    concern = log_concern("nudes")
+    answered_no(concern, personas.dsl)
+    services.nudes_decision_record(actor=personas.dsl, concern=concern, reasons="Same age.")
+    with pytest.raises(services.ConcernError, match="recorded already"):
+        services.nudes_decision_record(actor=personas.dsl, concern=concern, reasons="Again.")
+    assert concern.referrals.count() == 1
+
+
+def test_it_refuses_the_decision_before_the_five_answers(personas, log_concern):
+    concern = log_concern("nudes")
+    answered_no(concern, personas.dsl, upto=4)
+    with pytest.raises(services.ConcernError, match="Answer the five questions first"):
+        services.nudes_decision_record(actor=personas.dsl, concern=concern, reasons="Same age.")
+    assert not concern.referrals.exists()
+
+
+def test_it_refuses_the_nudes_decision_for_another_category(personas, concern):
+    with pytest.raises(services.ConcernError, match="sharing nudes only"):
+        services.nudes_decision_record(actor=personas.dsl, concern=concern, reasons="Same age.")
