@@ -64,3 +64,17 @@ def test_it_refuses_to_seed_twice():
     _seed()
     with pytest.raises(CommandError):
         _seed()
+
+
+@pytest.mark.django_db
+def test_it_fills_the_dsl_dashboard_with_concerns_of_every_kind():
+    from incidents.models import Concern, Status
+
+    _seed()
+    concerns = Concern.objects.all()
+    assert concerns.count() >= 9
+    assert concerns.filter(status=Status.REPORTED, immediate_risk=True).exists()
+    statuses = set(concerns.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    assert len(set(concerns.values_list("category", flat=True))) >= 8
+    assert chain_breaks() == []

@@ -150,6 +150,7 @@ class Command(BaseCommand):
         today = datetime.date.today()
         parent_email = f"parent@{DEMO_DOMAIN}"
         family_name = LAST_NAMES[0]
+        pupils = []
         for n in range(pupil_count):
             school_class = classes[class_names[n % len(class_names)]]
             year = int(school_class.year_group.split()[-1])
@@ -170,6 +171,7 @@ class Command(BaseCommand):
                 cp_plan=rng.random() < 0.02,
                 on_roll_date=datetime.date(today.year - year + 2, 9, 1),
             )
+            pupils.append(pupil)
             # The first two pupils are siblings whose parent has an account.
             first_email = parent_email if n < 2 else f"family{n + 1:04d}@{DEMO_DOMAIN}"
             services.guardian_add(
@@ -197,6 +199,11 @@ class Command(BaseCommand):
             invitation=invitation, user=None, full_name="Morgan Ashdown", password=DEMO_PASSWORD
         )
         logins.append((Role.PARENT.label, parent_email, ""))
+
+        # Each app adds its own demo records, through its own services.
+        from incidents.demo import seed_concerns
+
+        seed_concerns(school=school, people=users, pupils=pupils)
         return logins
 
     def _print(self, logins: list[tuple]) -> None:
