@@ -78,3 +78,18 @@ def test_it_fills_the_dsl_dashboard_with_concerns_of_every_kind():
     assert statuses == set(Status.values)
     assert len(set(concerns.values_list("category", flat=True))) >= 8
     assert chain_breaks() == []
+
+
+@pytest.mark.django_db
+def test_it_publishes_policies_and_aups_with_some_accepted_and_some_not():
+    from policies.models import Acceptance, PolicyVersion
+    from policies.selectors import acceptance_figures
+
+    _seed()
+    school = School.objects.get(urn="999001")
+    assert PolicyVersion.objects.filter(status="published").count() == 7
+    kinds = set(Acceptance.objects.values_list("kind", flat=True))
+    assert kinds == {"own", "cosign", "pupil", "visitor"}
+    figures = acceptance_figures(school=school, with_names=False)
+    shares = [a.percent for f in figures for a in f.audiences]
+    assert any(0 < s < 100 for s in shares)  # e.g. half the staff have accepted their AUP

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from esafety.people import services
-from esafety.people.models import PRIVILEGED_ROLES, Role, School
+from esafety.people.models import PRIVILEGED_ROLES, Role, School, User
 
 DEMO_PASSWORD = "demo-esafety-2026"  # noqa: S105 (the demo school only; refused in production)
 DEMO_DOMAIN = "demo.esafety.test"
@@ -202,8 +202,11 @@ class Command(BaseCommand):
 
         # Each app adds its own demo records, through its own services.
         from incidents.demo import seed_concerns
+        from policies.demo import seed_policies
 
+        users[Role.PARENT] = User.objects.get(email=parent_email)
         seed_concerns(school=school, people=users, pupils=pupils)
+        seed_policies(school=school, people=users, pupils=pupils)
         return logins
 
     def _print(self, logins: list[tuple]) -> None:
