@@ -60,12 +60,12 @@ def _isolate(settings, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _flush_past_audit_trigger(django_db_setup, django_db_blocker):
-    """Let Django's test flush empty the append-only audit table on PostgreSQL.
+def _flush_past_append_only_triggers(django_db_setup, django_db_blocker):
+    """Let Django's test flush empty the append-only tables on PostgreSQL.
 
     Transactional tests (live_server, transactional_db) end with a TRUNCATE of every table, which
-    the audit trigger rightly refuses. Only the suite's own flush disables the trigger around it;
-    the trigger's tests run without this.
+    the append-only triggers (the audit trail, concern timelines, acceptances) rightly refuse.
+    Only the suite's own flush disables them around it; the triggers' tests run without this.
     """
     if connection.vendor != "postgresql":
         yield
@@ -73,14 +73,25 @@ def _flush_past_audit_trigger(django_db_setup, django_db_blocker):
     ops = type(connection.ops)
     original = ops.execute_sql_flush
 
+    def guarded_tables(cursor) -> list[str]:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND (t.tgname LIKE %s OR t.tgname LIKE %s)",
+            ["%append_only%", "audit_auditevent_%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
     def execute_sql_flush(self, sql_list):
         with self.connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            tables = guarded_tables(cursor)
+            for table in tables:
+                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
         try:
             original(self, sql_list)
         finally:
             with self.connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+                for table in tables:
+                    cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
 
     ops.execute_sql_flush = execute_sql_flush
     yield
