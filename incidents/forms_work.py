@@ -68,6 +68,11 @@ class StatusForm(forms.Form):
         help_text="For example which agency you are waiting for.",
     )
 
+    def __init__(self, *args, current: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only a change is offered: moving to the status it already has would do nothing.
+        self.fields["status"].choices = [(s.value, s.label) for s in SETTABLE if s.value != current]
+
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(

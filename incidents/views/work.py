@@ -169,13 +169,14 @@ def _render_detail(
         "closed": closed,
         "status_form": None
         if closed or concern.status == Status.REPORTED
-        else bound.get("status") or StatusForm(prefix="status"),
+        else bound.get("status") or StatusForm(prefix="status", current=concern.status),
         "note_form": bound.get("note") or NoteForm(prefix="note"),
         "referral_form": None if closed else bound.get("referral") or ReferralForm(prefix="ref"),
         "reopen_form": bound.get("reopen") or ReopenForm(prefix="reopen") if closed else None,
         "nudes": _nudes(concern, bound) if concern.category == Category.NUDES else None,
     }
-    return render(request, "incidents/concern_detail.html", ctx, status=400 if bound else 200)
+    # A form that did not validate is shown again with its errors, as every form here is (200).
+    return render(request, "incidents/concern_detail.html", ctx)
 
 
 @concern_view
@@ -209,7 +210,7 @@ def acknowledge(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpR
 @require_POST
 def set_status(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     concern = _concern(access, code)
-    form = StatusForm(request.POST, prefix="status")
+    form = StatusForm(request.POST, prefix="status", current=concern.status)
     if not form.is_valid():
         return _invalid(request, access, concern, "status", form)
     return _act(
@@ -416,9 +417,8 @@ def close(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRespons
         else:
             messages.success(request, f"{concern.reference} closed.")
             return redirect(_detail_url(concern))
-    else:
-        # This page shows the procedure's state: a read of the concern like any other.
-        services.concern_record_read(actor=request.user, concern=concern)
+    # This page shows the procedure's state: a read of the concern like any other.
+    services.concern_record_read(actor=request.user, concern=concern)
     missing = services.missing_for_close(concern)
     if concern.status == Status.REPORTED:
         missing.insert(0, "The concern has not been acknowledged.")
@@ -433,7 +433,6 @@ def close(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRespons
             "missing": missing,
             "refused": refused,
         },
-        status=400 if refused else 200,
     )
 
 
