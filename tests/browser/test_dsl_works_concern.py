@@ -139,6 +139,13 @@ def test_it_lets_the_dsl_acknowledge_refer_and_close_a_cyberbullying_concern(
     expect(page.get_by_role("status")).to_contain_text(f"{concern.reference} closed.")
     expect(page.get_by_test_id("status")).to_have_text("Closed")
 
+    # The pupil's chronology, from the concern: every entry, ready to print.
+    visitor.follow(page.get_by_role("link", name="Chronology of Ottoline Vane"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Chronology: Ottoline Vane"
+    expect(page.get_by_test_id("chronology")).to_contain_text("It was Tuesday, not Monday.")
+    expect(page.get_by_role("button", name="Print this chronology")).to_be_visible()
+    assert AuditEvent.objects.filter(action="chronology.read", object_code=str(concern.code))
+
     concern.refresh_from_db()
     assert concern.status == Status.CLOSED
     assert concern.parents_informed is True
