@@ -4,11 +4,12 @@ queries whatever the size of the school."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from esafety.people.models import Guardian, Membership, Pupil, Role, School, User
+from esafety.people.models import STAFF_ROLES, Guardian, Membership, Pupil, Role, School, User
 from policies.audiences import key_stage_audience, member_audiences
 from policies.models import (
     PUPIL_AUDIENCES,
@@ -42,9 +43,45 @@ def policies_for_school(*, school: School) -> QuerySet[Policy]:
 
 
 def versions_of(*, policy: Policy) -> QuerySet[PolicyVersion]:
-    return policy.versions.select_related("created_by", "approved_by", "published_by").order_by(
-        "-created_at"
+    """The policy's versions, newest first, each with its number of acceptances (old versions
+    keep theirs)."""
+    return (
+        policy.versions.select_related("created_by", "approved_by", "published_by")
+        .annotate(acceptance_count=Count("acceptances"))
+        .order_by("-created_at")
     )
+
+
+def versions_for_school(*, school: School) -> QuerySet[PolicyVersion]:
+    """Every version of the school's policies, whatever its status, with its acceptance count:
+    the one place the library's version pages find a version by its code."""
+    return (
+        PolicyVersion.objects.filter(policy__school=school)
+        .select_related(
+            "policy__owner", "policy__school", "created_by", "approved_by", "published_by"
+        )
+        .annotate(acceptance_count=Count("acceptances"))
+    )
+
+
+def owner_choices(*, school: School) -> QuerySet[User]:
+    """Who may own a policy: the school's active staff (not governors, not parents)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=STAFF_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def public_school(*, code: UUID) -> School | None:
+    """The school behind a public policies address. Its published public policies are for
+    anyone to read (parents' attention is drawn to them), so no membership is needed."""
+    return School.objects.filter(code=code).first()
 
 
 def published_versions(*, school: School, public_only: bool = False) -> QuerySet[PolicyVersion]:

@@ -94,6 +94,32 @@ SCHOOL_PAGES |= {
     "incidents:step": School(WORKERS, method="POST", objects={**CONCERN, "step": "step"}),
 }
 
+# The policy library: the online safety lead and the head keep it, the DSL and deputies read it,
+# governors see the acceptance figures (numbers only). Each version page is asked about a version
+# in the state its action needs: a draft to edit or approve, an approved version to publish, the
+# published one to re-date or retire (another state sends the person back to the version).
+LIBRARY_READERS = frozenset({ONLINE_SAFETY_LEAD, HEAD, DSL, DEPUTY_DSL})
+LIBRARY_KEEPERS = frozenset({ONLINE_SAFETY_LEAD, HEAD})
+LIBRARY_POLICY = {"policy": "library_policy"}
+SCHOOL_PAGES |= {
+    "policies:library": School(LIBRARY_READERS),
+    "policies:policy_new": School(LIBRARY_KEEPERS),
+    "policies:policy_detail": School(LIBRARY_READERS, objects=LIBRARY_POLICY),
+    "policies:policy_edit": School(LIBRARY_KEEPERS, objects=LIBRARY_POLICY),
+    "policies:version_new": School(LIBRARY_KEEPERS, objects=LIBRARY_POLICY),
+    "policies:version_detail": School(LIBRARY_READERS, objects={"version": "library_published"}),
+    "policies:version_pdf": School(LIBRARY_READERS, objects={"version": "library_published"}),
+    "policies:version_edit": School(LIBRARY_KEEPERS, objects={"version": "library_draft"}),
+    "policies:version_approve": School(LIBRARY_KEEPERS, objects={"version": "library_draft"}),
+    "policies:version_publish": School(LIBRARY_KEEPERS, objects={"version": "library_approved"}),
+    "policies:version_review_date": School(
+        LIBRARY_KEEPERS, objects={"version": "library_published"}
+    ),
+    "policies:version_retire": School(LIBRARY_KEEPERS, objects={"version": "library_published"}),
+    "policies:figures": School(LIBRARY_READERS | {GOVERNOR}),
+    "policies:figures_csv": School(LIBRARY_READERS | {GOVERNOR}),
+}
+
 # Keyed by URL name. Signed-in means every persona (each holds one school membership; the
 # privileged ones and other_dsl have an authenticator app, so "enrolled" applies to them).
 REAUTHENTICATE = "redirect:account_reauthenticate"
@@ -140,6 +166,16 @@ OTHER_PAGES: dict[str, Page] = {
     # refused it.
     "admin:login": Page(anonymous="login", signed_in=403),
     "admin:logout": Page(anonymous="redirect:admin:index", signed_in="redirect:admin:index"),
+}
+
+# The public policies page needs no sign-in. These codes name no school, so everyone gets 404;
+# tests/policies/test_public.py reads a real school's page.
+NO_SCHOOL = "00000000-0000-4000-8000-000000000000"
+NO_POLICY = {"school": NO_SCHOOL, "policy": "00000000-0000-4000-8000-000000000001"}
+OTHER_PAGES |= {
+    "policies:public_list": Page(anonymous=404, signed_in=404, kwargs={"school": NO_SCHOOL}),
+    "policies:public_policy": Page(anonymous=404, signed_in=404, kwargs=NO_POLICY),
+    "policies:public_pdf": Page(anonymous=404, signed_in=404, kwargs=NO_POLICY),
 }
 
 # Django's admin is for whoever runs the server (is_staff), never for a school role: every

@@ -4,6 +4,7 @@ The expectations live in tests/access_table.py. A URL without a row there fails 
 view can ship without someone deciding who may open it.
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.utils import timezone
 from esafety.people import services
 from esafety.people.models import Role, RosterImport
 from incidents import services as incidents_services
+from policies.models import Policy, PolicyVersion
 from tests import access_table
 from tests.access_table import ADMIN, ADMIN_PREFIX, OTHER_PAGES, SCHOOL_PAGES, Page, School
 from tests.conftest import make_member
@@ -159,12 +161,44 @@ def objects(personas):
             "attachment": concern.attachments.get().code,
             "entry": concern.entries.get().code,
             "step": concern.steps.first().key,
+            **_library_objects(school, office),
         }
 
     other_office = UserFactory(email="office@birchwood.test")
     return {
         "here": make(personas.school, personas.office),
         "other": make(personas.other_school, other_office),
+    }
+
+
+def _library_objects(school, owner) -> dict:
+    """A policy with a published, an approved and a draft version (made directly: the other
+    school has no head to approve through the services)."""
+    today = timezone.localdate()
+    policy = Policy.objects.create(
+        school=school, title="Staff AUP", kind="aup", owner=owner, audiences=["staff"]
+    )
+    approval = {"approved_by_body": "head", "approved_by": owner, "approved_on": today}
+    published = PolicyVersion.objects.create(
+        policy=policy,
+        number="1",
+        body="Be kind online.",
+        created_by=owner,
+        status="published",
+        effective_date=today,
+        published_at=timezone.now(),
+        next_review_due=today + datetime.timedelta(days=365),
+        **approval,
+    )
+    approved = PolicyVersion.objects.create(
+        policy=policy, number="2", body="Kinder.", created_by=owner, status="approved", **approval
+    )
+    draft = PolicyVersion.objects.create(policy=policy, number="3", body="Draft.", created_by=owner)
+    return {
+        "library_policy": policy.code,
+        "library_published": published.code,
+        "library_approved": approved.code,
+        "library_draft": draft.code,
     }
 
 

@@ -19,6 +19,10 @@ def nav_for(access: SchoolAccess) -> list[NavItem]:
     items = [NavItem("Home", reverse("people:school_home", args=[code]))]
     if access.has(Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD):
         items.append(NavItem("Concerns", reverse("incidents:dashboard", args=[code])))
+    if access.has(Role.ONLINE_SAFETY_LEAD, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):
+        items.append(NavItem("Policies", reverse("policies:library", args=[code])))
+    if access.has(Role.ONLINE_SAFETY_LEAD, Role.HEAD, Role.DSL, Role.DEPUTY_DSL, Role.GOVERNOR):
+        items.append(NavItem("Policy figures", reverse("policies:figures", args=[code])))
     if access.has(Role.OFFICE, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):
         items.append(NavItem("Pupils", reverse("people:pupil_list", args=[code])))
     if access.has(Role.OFFICE, Role.HEAD):

@@ -1,0 +1,468 @@
+"""The policy library: policies, their versions from draft to retired, PDFs and the figures.
+
+The online safety lead and the head keep the library; the DSL and deputies read it. Every policy
+and version is found through a selector scoped to the school, so another school's code is a 404
+like one that does not exist.
+"""
+
+import csv
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from esafety.people.access import SchoolAccess, school_view
+from esafety.people.models import Role
+from esafety.people.navigation import nav_for
+from policies import pdf, selectors, services
+from policies.forms_library import (
+    ApproveForm,
+    PolicyForm,
+    PublishForm,
+    ReviewDateForm,
+    VersionForm,
+)
+from policies.models import Policy, PolicyVersion, VersionStatus
+from policies.rendering import render_markdown
+
+MANAGERS = (Role.ONLINE_SAFETY_LEAD, Role.HEAD)
+READERS = (*MANAGERS, Role.DSL, Role.DEPUTY_DSL)
+# Governors see the figures as numbers; these roles also see who is outstanding.
+NAMES_ROLES = READERS
+FIGURES_ROLES = (*READERS, Role.GOVERNOR)
+
+
+def _ctx(access: SchoolAccess, **extra) -> dict:
+    return {"access": access, "nav": nav_for(access), "can_manage": access.has(*MANAGERS), **extra}
+
+
+def _policy(access: SchoolAccess, code: UUID) -> Policy:
+    policy = selectors.policies_for_school(school=access.school).filter(code=code).first()
+    if policy is None:
+        raise Http404("No such policy")
+    return policy
+
+
+def _version(access: SchoolAccess, code: UUID) -> PolicyVersion:
+    version = selectors.versions_for_school(school=access.school).filter(code=code).first()
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def _version_url(version: PolicyVersion) -> str:
+    return reverse("policies:version_detail", args=[version.policy.school.code, version.code])
+
+
+def _run(request: HttpRequest, do: Callable[[], object], done: str) -> bool:
+    """Run one service; show its refusal (a PolicyError says what to do) or `done`."""
+    try:
+        do()
+    except services.PolicyError as e:
+        messages.error(request, str(e))
+        return False
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return False
+    messages.success(request, done)
+    return True
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])>")
+
+
+def render_body(body: str) -> SafeString:
+    """A version's text for a page whose own heading is the policy's title: through the
+    sanitiser, then each of the text's headings one level down (its "# Title" becomes an h2), so
+    the page keeps one h1 and an outline screen readers can follow."""
+    html = render_markdown(body)
+    # nh3 allows no attributes on headings, so its output has only bare <hN> tags to match.
+    return mark_safe(_HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html))  # noqa: S308
+
+
+def public_list_url(request: HttpRequest, access: SchoolAccess) -> str:
+    return request.build_absolute_uri(reverse("policies:public_list", args=[access.school.code]))
+
+
+# The library.
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    policy: Policy
+    published: PolicyVersion | None
+    pending: list[PolicyVersion]  # drafts and approved versions not yet published
+    review: str  # "overdue", "due_soon" or ""
+
+
+def review_state(version: PolicyVersion | None, today: datetime.date) -> str:
+    if version is None or version.next_review_due is None:
+        return ""
+    if version.next_review_due < today:
+        return "overdue"
+    if version.next_review_due <= today + datetime.timedelta(days=selectors.REVIEW_WARNING_DAYS):
+        return "due_soon"
+    return ""
+
+
+def library_rows(policies, today: datetime.date) -> list[LibraryRow]:
+    rows = []
+    for policy in policies:
+        versions = list(policy.versions.all())  # prefetched, newest first
+        published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+        pending = [v for v in versions if v.status in (VersionStatus.DRAFT, VersionStatus.APPROVED)]
+        rows.append(LibraryRow(policy, published, pending, review_state(published, today)))
+    return rows
+
+
+@school_view(*READERS)
+def library(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    rows = library_rows(selectors.policies_for_school(school=access.school), timezone.localdate())
+    return render(
+        request,
+        "policies/library_list.html",
+        _ctx(access, rows=rows, public_url=public_list_url(request, access)),
+    )
+
+
+def _policy_form(request: HttpRequest, access: SchoolAccess, **kwargs) -> PolicyForm:
+    return PolicyForm(
+        request.POST or None, owners=selectors.owner_choices(school=access.school), **kwargs
+    )
+
+
+@school_view(*MANAGERS)
+def policy_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    form = _policy_form(request, access, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        created = {}
+
+        def create() -> None:
+            created["policy"] = services.policy_create(
+                actor=request.user, school=access.school, **form.cleaned_data
+            )
+
+        if _run(request, create, f"{form.cleaned_data['title']} added. Now write its text."):
+            return redirect("policies:version_new", access.school.code, created["policy"].code)
+    return render(request, "policies/policy_form.html", _ctx(access, form=form, policy=None))
+
+
+@school_view(*READERS)
+def policy_detail(request: HttpRequest, access: SchoolAccess, policy: UUID) -> HttpResponse:
+    found = _policy(access, policy)
+    versions = list(selectors.versions_of(policy=found))
+    published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+    public_url = None
+    if found.is_public and published:
+        public_url = request.build_absolute_uri(
+            reverse("policies:public_policy", args=[access.school.code, found.code])
+        )
+    return render(
+        request,
+        "policies/policy_detail.html",
+        _ctx(
+            access,
+            policy=found,
+            versions=versions,
+            published=published,
+            review=review_state(published, timezone.localdate()),
+            public_url=public_url,
+        ),
+    )
+
+
+@school_view(*MANAGERS)
+def policy_edit(request: HttpRequest, access: SchoolAccess, policy: UUID) -> HttpResponse:
+    found = _policy(access, policy)
+    initial = {
+        "title": found.title,
+        "owner": found.owner_id,
+        "audiences": found.audiences,
+        "requires_acceptance": found.requires_acceptance,
+        "is_public": found.is_public,
+    }
+    form = _policy_form(request, access, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+
+        def update() -> None:
+            services.policy_update(actor=request.user, policy=found, **form.cleaned_data)
+
+        if _run(request, update, "The policy's details were saved."):
+            return redirect("policies:policy_detail", access.school.code, found.code)
+    return render(request, "policies/policy_form.html", _ctx(access, form=form, policy=found))
+
+
+# Versions.
+
+
+def _version_form_page(
+    request: HttpRequest, access: SchoolAccess, form: VersionForm, save: Callable, **ctx
+) -> HttpResponse:
+    """The text editor for a new version or a draft. "Preview" shows the text as readers will
+    see it (through the sanitiser) without saving anything."""
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_body(form.cleaned_data["body"])
+        else:
+            saved = {}
+
+            def do() -> None:
+                saved["version"] = save(**form.cleaned_data)
+
+            if _run(request, do, f"Draft version {form.cleaned_data['number']} saved."):
+                return redirect(_version_url(saved["version"]))
+    return render(
+        request, "policies/version_form.html", _ctx(access, form=form, preview=preview, **ctx)
+    )
+
+
+def _next_number(versions: list[PolicyVersion]) -> str:
+    whole = [int(v.number.split(".")[0]) for v in versions if v.number.split(".")[0].isdigit()]
+    return str(max(whole) + 1) if whole else "1"
+
+
+@school_view(*MANAGERS)
+def version_new(request: HttpRequest, access: SchoolAccess, policy: UUID) -> HttpResponse:
+    found = _policy(access, policy)
+    versions = list(found.versions.all())  # prefetched by policies_for_school
+    latest = versions[0] if versions else None
+    # A new version starts from the latest text: most reviews change a few paragraphs.
+    form = VersionForm(
+        request.POST or None,
+        initial={"number": _next_number(versions), "body": latest.body if latest else ""},
+    )
+
+    def save(number: str, body: str) -> PolicyVersion:
+        return services.version_create(actor=request.user, policy=found, number=number, body=body)
+
+    return _version_form_page(request, access, form, save, policy=found, version=None)
+
+
+@school_view(*READERS)
+def version_detail(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    found = _version(access, version)
+    public_url = None
+    if found.status == VersionStatus.PUBLISHED and found.policy.is_public:
+        public_url = request.build_absolute_uri(
+            reverse("policies:public_policy", args=[access.school.code, found.policy.code])
+        )
+    return render(
+        request,
+        "policies/version_detail.html",
+        _ctx(
+            access,
+            version=found,
+            policy=found.policy,
+            body=render_body(found.body),
+            review=review_state(
+                found if found.status == VersionStatus.PUBLISHED else None, timezone.localdate()
+            ),
+            public_url=public_url,
+        ),
+    )
+
+
+def _refuse_unless(request: HttpRequest, version: PolicyVersion, status: str, why: str):
+    """An action that does not fit the version's status sends the person back to the version,
+    saying why, before showing a form that could only fail."""
+    if version.status != status:
+        messages.error(request, why)
+        return redirect(_version_url(version))
+    return None
+
+
+@school_view(*MANAGERS)
+def version_edit(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    found = _version(access, version)
+    refused = _refuse_unless(
+        request,
+        found,
+        VersionStatus.DRAFT,
+        "Only a draft can be edited: what was approved is what is published. "
+        "Start a new version instead.",
+    )
+    if refused:
+        return refused
+    form = VersionForm(request.POST or None, initial={"number": found.number, "body": found.body})
+
+    def save(number: str, body: str) -> PolicyVersion:
+        return services.version_update_draft(
+            actor=request.user, version=found, number=number, body=body
+        )
+
+    return _version_form_page(request, access, form, save, policy=found.policy, version=found)
+
+
+@school_view(*MANAGERS)
+def version_approve(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    found = _version(access, version)
+    refused = _refuse_unless(request, found, VersionStatus.DRAFT, "Only a draft can be approved.")
+    if refused:
+        return refused
+    form = ApproveForm(request.POST or None, as_head=access.has(Role.HEAD))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def approve() -> None:
+            services.version_approve(
+                actor=request.user,
+                version=found,
+                approved_by_body=data["approved_by_body"],
+                approved_on=data["approved_on"],
+                note=data["note"],
+            )
+
+        if _run(request, approve, f"Version {found.number} approved. It can now be published."):
+            return redirect(_version_url(found))
+    return render(
+        request,
+        "policies/version_approve.html",
+        _ctx(access, form=form, version=found, policy=found.policy),
+    )
+
+
+@school_view(*MANAGERS)
+def version_publish(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    found = _version(access, version)
+    refused = _refuse_unless(
+        request,
+        found,
+        VersionStatus.APPROVED,
+        "Only an approved version can be published: record its approval first.",
+    )
+    if refused:
+        return refused
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def publish() -> None:
+            services.version_publish(actor=request.user, version=found, **form.cleaned_data)
+
+        if _run(request, publish, f"Version {found.number} is published."):
+            return redirect(_version_url(found))
+    replaces = (
+        selectors.versions_of(policy=found.policy).filter(status=VersionStatus.PUBLISHED).first()
+    )
+    return render(
+        request,
+        "policies/version_publish.html",
+        _ctx(access, form=form, version=found, policy=found.policy, replaces=replaces),
+    )
+
+
+@school_view(*MANAGERS)
+def version_review_date(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    found = _version(access, version)
+    refused = _refuse_unless(
+        request,
+        found,
+        VersionStatus.PUBLISHED,
+        "Only the published version has a review date to change.",
+    )
+    if refused:
+        return refused
+    form = ReviewDateForm(request.POST or None, initial={"next_review_due": found.next_review_due})
+    if request.method == "POST" and form.is_valid():
+
+        def set_date() -> None:
+            services.version_set_review_date(actor=request.user, version=found, **form.cleaned_data)
+
+        if _run(request, set_date, "The review date was changed."):
+            return redirect(_version_url(found))
+    return render(
+        request,
+        "policies/version_review_date.html",
+        _ctx(access, form=form, version=found, policy=found.policy),
+    )
+
+
+@school_view(*MANAGERS)
+def version_retire(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    found = _version(access, version)
+    refused = _refuse_unless(
+        request, found, VersionStatus.PUBLISHED, "Only the published version can be retired."
+    )
+    if refused:
+        return refused
+    if request.method == "POST":
+
+        def retire() -> None:
+            services.version_retire(actor=request.user, version=found)
+
+        if _run(request, retire, f"Version {found.number} is retired. It stays readable here."):
+            return redirect(_version_url(found))
+    return render(
+        request,
+        "policies/version_retire.html",
+        _ctx(access, version=found, policy=found.policy),
+    )
+
+
+def pdf_filename(version: PolicyVersion) -> str:
+    return f"{slugify(version.policy.title) or 'policy'}-v{slugify(version.number)}.pdf"
+
+
+def pdf_response(version: PolicyVersion, disposition: str = "attachment") -> HttpResponse:
+    response = HttpResponse(pdf.version_pdf(version=version), content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="{pdf_filename(version)}"'
+    return response
+
+
+@school_view(*READERS)
+def version_pdf(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
+    return pdf_response(_version(access, version))
+
+
+# The figures.
+
+
+@school_view(*FIGURES_ROLES)
+def figures(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    with_names = access.has(*NAMES_ROLES)
+    return render(
+        request,
+        "policies/figures.html",
+        _ctx(
+            access,
+            figures=selectors.acceptance_figures(school=access.school, with_names=with_names),
+            reviews=selectors.reviews(school=access.school),
+            with_names=with_names,
+            can_read=access.has(*READERS),
+        ),
+    )
+
+
+def _cell(value: object) -> str:
+    # A name typed as "=HYPERLINK(...)" must stay text when the CSV is opened in a spreadsheet.
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@school_view(*FIGURES_ROLES)
+def figures_csv(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    with_names = access.has(*NAMES_ROLES)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"policy-acceptance-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    header = ["Policy", "Version", "Audience", "Accepted", "Total", "Percent accepted"]
+    writer.writerow(header + (["Outstanding"] if with_names else []))
+    for f in selectors.acceptance_figures(school=access.school, with_names=with_names):
+        for a in f.audiences:
+            row = [f.version.policy.title, f.version.number, a.label, a.accepted, a.total]
+            row.append(a.percent)
+            if with_names:
+                row.append("; ".join(a.outstanding))
+            writer.writerow([_cell(v) for v in row])
+    return response
