@@ -2,11 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Membership, Pupil, Role
+from esafety.people.models import STAFF_ROLES, Membership, Pupil, Role, User
 from incidents.categories import NON_CHILD_PROTECTION, Category
 from incidents.models import (
     OPEN_STATUSES,
@@ -263,3 +264,48 @@ def pupil_concern_links(access: SchoolAccess, pupil: Pupil) -> list[ConcernPupil
 
 def unacknowledged_count(access: SchoolAccess) -> int:
     return concerns_for(access).filter(status=Status.REPORTED).count()
+
+
+# The reporter's side: a member of staff logging a concern and following what they logged.
+
+
+def staff_members(*, school) -> QuerySet[User]:
+    """The school's staff (anyone employed there, not governors or parents), for "staff
+    involved" on the logging form."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=STAFF_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def pupils_on_roll_by_code(*, school, codes) -> dict[UUID, Pupil]:
+    """The pupils of this school on roll among `codes`; a code from anywhere else is missing."""
+    pupils = Pupil.objects.filter(
+        school=school, left_date__isnull=True, code__in=list(codes)
+    ).select_related("school_class")
+    return {p.code: p for p in pupils}
+
+
+def reported_concern(access: SchoolAccess, code) -> Concern | None:
+    """One concern the member logged, with what they wrote: never the DSL's notes, steps or
+    referrals, which are not loaded here at all."""
+    return (
+        concerns_reported_by(access)
+        .select_related("school")
+        .prefetch_related(
+            Prefetch(
+                "pupil_links",
+                queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
+            ),
+            "staff_links__user",
+            "attachments",
+        )
+        .filter(code=code)
+        .first()
+    )

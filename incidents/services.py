@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from esafety.audit.services import audit_record
+from esafety.audit.services import Entry, audit_record, audit_record_many
 from esafety.notify.models import Message
 from esafety.notify.services import message_queue, reminder_claim
 from esafety.people.models import Pupil, School, User
@@ -500,6 +500,16 @@ def concern_record_read(*, actor: User, concern: Concern, what: str = "concern")
         action=f"{what}.read" if what != "concern" else "concern.read",
         obj=concern,
         summary=concern.reference,
+    )
+
+
+def concern_statuses_read(*, actor: User, school: School, concerns: Sequence[Concern]) -> None:
+    """A reporter's list of what they logged shows each concern's status: each one is a read,
+    written in one go so the page's queries do not grow with the list."""
+    audit_record_many(
+        actor=actor,
+        school=school,
+        entries=[Entry(action="concern_status.read", obj=c, summary=c.reference) for c in concerns],
     )
 
 

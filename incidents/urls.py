@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import dashboard, work
+from incidents.views import dashboard, report, work
 
 app_name = "incidents"
 
@@ -26,4 +26,12 @@ urlpatterns += [
     path(CONCERN + "reopen/", work.reopen, name="reopen"),
     path(CONCERN + "attachments/<uuid:attachment>/", work.attachment, name="attachment"),
     path("s/<uuid:school>/pupils/<uuid:code>/chronology/", work.chronology, name="chronology"),
+]
+
+# The reporter's side: any member of staff logs a concern and follows its status.
+urlpatterns += [
+    path("s/<uuid:school>/concerns/new/", report.concern_new, name="new"),
+    path("s/<uuid:school>/concerns/pupil-search/", report.pupil_search, name="pupil_search"),
+    path("s/<uuid:school>/concerns/mine/", report.concern_mine, name="mine"),
+    path("s/<uuid:school>/concerns/mine/<uuid:code>/", report.my_concern, name="my_concern"),
 ]

@@ -13,7 +13,9 @@ their rows only say which roles may use them:
     an allowed role asking for another school's object under its own school -> 404
 
 `objects` names the fixture each URL kwarg is filled from (built in the test: "pupil",
-"invitation", "roster_import"); `school` is always the personas' school.
+"invitation", "roster_import", "own_concern"); `school` is always the personas' school. A
+fixture can be one object per persona (a concern each one logged), so that each allowed role is
+asked about its own.
 
 Pages outside a school (allauth, invitation links, the admin) say what anonymous and
 signed-in users get: a status code, "login" (a redirect to the sign-in page) or
@@ -35,6 +37,8 @@ PARENT = Role.PARENT.value
 
 EVERY_MEMBER = frozenset(Role.values)
 SAFEGUARDING = frozenset({DSL, DEPUTY_DSL})
+# Everyone the school employs (not governors, not parents).
+EMPLOYED = frozenset({STAFF, DSL, DEPUTY_DSL, ONLINE_SAFETY_LEAD, HEAD, OFFICE})
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,12 @@ SCHOOL_PAGES: dict[str, School] = {
     "people:roster_detail": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
     "people:roster_progress": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
     "audit:event_list": School(frozenset({HEAD, DSL})),
+    # Logging a concern and following what you logged. "own_concern" is, for each persona,
+    # a concern that persona logged: a reporter's page shows its reporter only.
+    "incidents:new": School(EMPLOYED),
+    "incidents:pupil_search": School(EMPLOYED),
+    "incidents:mine": School(EMPLOYED),
+    "incidents:my_concern": School(EMPLOYED, objects={"code": "own_concern"}),
 }
 
 # The DSL's side of concerns. Governors pass school_view (the chair works allegations about the

@@ -30,7 +30,15 @@ from esafety.people.models import Role, RosterImport
 from incidents import services as incidents_services
 from policies.models import Policy, PolicyVersion
 from tests import access_table
-from tests.access_table import ADMIN, ADMIN_PREFIX, OTHER_PAGES, SCHOOL_PAGES, Page, School
+from tests.access_table import (
+    ADMIN,
+    ADMIN_PREFIX,
+    EMPLOYED,
+    OTHER_PAGES,
+    SCHOOL_PAGES,
+    Page,
+    School,
+)
 from tests.conftest import make_member
 from tests.factories import PupilFactory, UserFactory
 from tests.incidents.conftest import PNG
@@ -165,10 +173,34 @@ def objects(personas):
         }
 
     other_office = UserFactory(email="office@birchwood.test")
-    return {
+    objs = {
         "here": make(personas.school, personas.office),
         "other": make(personas.other_school, other_office),
     }
+    objs["here"]["own_concern"] = PerPersona(
+        {role: _concern_logged_by(personas.for_role(role), personas.school) for role in EMPLOYED}
+    )
+    objs["other"]["own_concern"] = _concern_logged_by(other_office, personas.other_school)
+    return objs
+
+
+class PerPersona(dict):
+    """One object for each role's persona (its own); anyone else is asked about the first."""
+
+    def pick(self, role: str | None):
+        return self[role] if role in self else next(iter(self.values()))
+
+
+def _concern_logged_by(user, school):
+    return incidents_services.concern_log(
+        actor=user,
+        school=school,
+        category="cyberbullying",
+        occurred_at=timezone.now(),
+        location="",
+        what_happened="Unkind messages.",
+        pupils=[],
+    ).code
 
 
 def _library_objects(school, owner) -> dict:
@@ -268,7 +300,9 @@ class Checker:
         assert not self.problems, "\n".join(self.problems)
 
 
-def path_for(route: Route, row: School | Page, school, objs: dict[str, object]) -> str:
+def path_for(
+    route: Route, row: School | Page, school, objs: dict[str, object], role: str | None = None
+) -> str:
     if isinstance(row, School):
         values = {"school": school.code}
         for kwarg, fixture in row.objects.items():
@@ -277,7 +311,8 @@ def path_for(route: Route, row: School | Page, school, objs: dict[str, object]) 
                     f"{route}: no object {fixture!r}; build one in the objects fixture of "
                     f"tests/test_access_matrix.py"
                 )
-            values[kwarg] = objs[fixture]
+            value = objs[fixture]
+            values[kwarg] = value.pick(role) if isinstance(value, PerPersona) else value
     else:
         values = {**DEFAULT_KWARGS, **row.kwargs}
     return build_path(route, values)
@@ -336,12 +371,13 @@ def check_school_page(checker: Checker, route: Route, row: School, personas, obj
             checker.check(getattr(personas, outsider), outsider, method, path, 404)
     for role in ROLES:
         user = personas.for_role(role)
+        own = path_for(route, row, personas.school, objects["here"], role)
         if role in row.roles:
             # A POST-only view is only asked with GET: a POST would do what it does.
-            checker.check(user, role, "GET", path, 405 if row.method == "POST" else 200)
+            checker.check(user, role, "GET", own, 405 if row.method == "POST" else 200)
         else:
             for method in ("GET", "POST"):
-                checker.check(user, role, method, path, 403)
+                checker.check(user, role, method, own, 403)
     if row.objects:
         # Another school's object under this school's URL: as if it did not exist.
         elsewhere = path_for(route, row, personas.school, objects["other"])

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Role
+from esafety.people.models import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class NavItem:
 def nav_for(access: SchoolAccess) -> list[NavItem]:
     code = access.school.code
     items = [NavItem("Home", reverse("people:school_home", args=[code]))]
+    if access.has(*STAFF_ROLES):
+        items.append(NavItem("Log a concern", reverse("incidents:new", args=[code])))
+        items.append(NavItem("My concerns", reverse("incidents:mine", args=[code])))
     if access.has(Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD):
         items.append(NavItem("Concerns", reverse("incidents:dashboard", args=[code])))
     if access.has(Role.ONLINE_SAFETY_LEAD, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):

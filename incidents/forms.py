@@ -1,0 +1,232 @@
+"""The form a member of staff logs a concern with. It checks and normalises; the service saves."""
+
+import datetime
+from uuid import UUID
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import QueryDict
+from django.utils import timezone
+
+from esafety.people.models import Pupil, School, User
+from incidents import selectors
+from incidents.categories import CATEGORIES, Category
+from incidents.evidence import MAX_BYTES, MAX_FILES
+from incidents.models import PupilRole
+from incidents.services import InvolvedPupil
+
+# What a file input offers to pick; the server still checks each file's contents.
+ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf"
+# A clock a few minutes fast on a phone should not stop someone logging a concern.
+FUTURE_SLACK = datetime.timedelta(minutes=10)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class PupilCodesField(forms.Field):
+    """The codes of the pupils ticked on the form (name "pupil", one value per pupil)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[UUID]:
+        codes = []
+        for raw in value or []:
+            try:
+                code = UUID(str(raw))
+            except ValueError:
+                raise forms.ValidationError(
+                    "A pupil on the form is not one of this school's pupils on roll. Remove "
+                    "them and find the pupil again by name."
+                ) from None
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+
+def now_local() -> datetime.datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ConcernForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What is the concern about?",
+        choices=Category.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choose what the concern is about."},
+    )
+    immediate_risk = forms.BooleanField(
+        label="A child is at immediate risk",
+        required=False,
+        help_text="If so, call 999 now and tell the DSL in person.",
+    )
+    told_dsl_in_person = forms.TypedChoiceField(
+        label="Have you told the DSL in person?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you have told the DSL in person."},
+    )
+    pupil = PupilCodesField(required=False, label="Pupils involved")
+    pupil_query = forms.CharField(
+        label="Find a pupil",
+        required=False,
+        max_length=100,
+        help_text="Type part of a first name or surname.",
+    )
+    what_happened = forms.CharField(
+        label="What happened?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you saw or were told, in the child's own words where you can. Facts, "
+        "not opinions.",
+        error_messages={"required": "Write what happened."},
+    )
+    occurred_at = forms.DateTimeField(
+        label="When did it happen?",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Say when it happened (roughly is fine).",
+            "invalid": "Enter the date and time it happened, for example 14/03/2026 10:30.",
+        },
+    )
+    location = forms.CharField(
+        label="Where?",
+        required=False,
+        max_length=200,
+        help_text="For example the Year 5 classroom, the bus, or online at home.",
+    )
+    staff = forms.ModelMultipleChoiceField(
+        label="Staff involved",
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Anyone you name here will not see this concern.",
+    )
+    files = MultipleFileField(
+        label="Evidence: screenshots",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        help_text=f"PNG, JPEG, GIF, WebP or PDF, up to {MAX_BYTES // (1024 * 1024)} MB each, "
+        f"at most {MAX_FILES}. Never for sharing nudes, online sexual abuse or indecent images "
+        "of children.",
+    )
+
+    def __init__(self, *args, school: School, reporter: User, **kwargs) -> None:
+        kwargs.setdefault("initial", {"occurred_at": now_local()})
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["staff"].queryset = selectors.staff_members(school=school).exclude(
+            pk=reporter.pk
+        )
+        self.involved: list[InvolvedPupil] = []
+        self.source: QueryDict | None = None
+
+    @classmethod
+    def redisplay(cls, data: QueryDict, **kwargs) -> "ConcernForm":
+        """The form as the person left it, not yet judged: the search-for-a-pupil button shows
+        the form again with what was typed, without a page of errors about fields not done."""
+        initial = {
+            name: field.widget.value_from_datadict(data, {}, name)
+            for name, field in cls.base_fields.items()
+            if name != "files"
+        }
+        form = cls(initial=initial, **kwargs)
+        form.source = data
+        return form
+
+    # Where each field's message in the error summary takes you: the first choice of a group.
+    ANCHORS = {
+        "category": "id_category_0",
+        "told_dsl_in_person": "id_told_dsl_in_person_0",
+        "pupil": "id_pupil_query",
+        "staff": "id_staff_0",
+    }
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = []
+        for name, errors in self.errors.items():
+            anchor = "" if name == NON_FIELD_ERRORS else self.ANCHORS.get(name, self[name].auto_id)
+            items.extend((anchor, str(message)) for message in errors)
+        return items
+
+    def clean_occurred_at(self) -> datetime.datetime:
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + FUTURE_SLACK:
+            raise forms.ValidationError("When it happened cannot be in the future.")
+        return value
+
+    def clean_what_happened(self) -> str:
+        value = self.cleaned_data["what_happened"].strip()
+        if not value:
+            raise forms.ValidationError("Write what happened.")
+        return value
+
+    def clean_location(self) -> str:
+        return self.cleaned_data["location"].strip()
+
+    def clean_pupil(self) -> list[UUID]:
+        codes = self.cleaned_data["pupil"]
+        # Only pupils of this school on roll: a code copied from anywhere else is refused,
+        # never quietly attached.
+        found = selectors.pupils_on_roll_by_code(school=self.school, codes=codes)
+        if len(found) != len(codes):
+            raise forms.ValidationError(
+                "A pupil on the form is not one of this school's pupils on roll. Remove them "
+                "and find the pupil again by name."
+            )
+        involved = []
+        for code in codes:
+            role = self.data.get(f"role_{code}", "")
+            if role not in PupilRole.values:
+                raise forms.ValidationError(
+                    f"Choose whether {found[code]} was affected, alleged to be responsible or a "
+                    "witness."
+                )
+            involved.append(InvolvedPupil(found[code], role))
+        self.involved = involved
+        return codes
+
+    def chosen_pupils(self) -> list[tuple[Pupil, str]]:
+        """The pupils ticked on the form, each with its role, to show the form again."""
+        data = self.data if self.is_bound else self.source
+        if data is None:
+            return []
+        codes = []
+        for value in data.getlist("pupil"):
+            try:
+                code = UUID(str(value))
+            except ValueError:
+                continue
+            if code not in codes:
+                codes.append(code)
+        found = selectors.pupils_on_roll_by_code(school=self.school, codes=codes)
+        return [
+            (found[c], data.get(f"role_{c}") or PupilRole.AFFECTED) for c in codes if c in found
+        ]
+
+
+def guidance() -> list[dict]:
+    """Each category's guidance, in the order of the choices, for the form to show."""
+    return [
+        {
+            "key": key,
+            "label": label,
+            "do_now": CATEGORIES[key].do_now,
+            "never": CATEGORIES[key].never,
+            "allows_attachments": CATEGORIES[key].allows_attachments,
+            "attachments_refused_because": CATEGORIES[key].attachments_refused_because,
+        }
+        for key, label in Category.choices
+    ]

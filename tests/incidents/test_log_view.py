@@ -1,0 +1,444 @@
+"""Logging a concern through the page: who may, what is refused, what is kept, pupil search."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.notify.models import Message
+from incidents.categories import CATEGORIES, IMAGE_CATEGORIES, Category
+from incidents.models import Attachment, Concern, ConcernPupil, ConcernStaff, TimelineEntry
+from tests.access_table import EMPLOYED
+from tests.factories import PupilFactory, SchoolClassFactory
+from tests.incidents.conftest import PNG, pdf, png
+
+NOT_EMPLOYED = ["governor", "chair", "parent"]
+
+
+def new_url(personas) -> str:
+    return reverse("incidents:new", args=[personas.school.code])
+
+
+def search_url(personas) -> str:
+    return reverse("incidents:pupil_search", args=[personas.school.code])
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.PRIVATE_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def form_data(involved=None, **overrides) -> dict:
+    data = {
+        "category": Category.CYBERBULLYING,
+        "told_dsl_in_person": "no",
+        "occurred_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "location": "Year 5 classroom",
+        "what_happened": "Unkind messages about her in the class group chat.",
+    }
+    if involved is not None:
+        data["pupil"] = [str(involved.code)]
+        data[f"role_{involved.code}"] = "affected"
+    data.update(overrides)
+    return data
+
+
+def nothing_saved() -> None:
+    assert not Concern.objects.exists()
+    assert not ConcernPupil.objects.exists()
+    assert not Attachment.objects.exists()
+    assert not TimelineEntry.objects.exists()
+    assert not Message.objects.exists()
+    assert stored_files() == []
+
+
+@pytest.mark.parametrize("role", sorted(EMPLOYED))
+def test_it_shows_the_form_to_everyone_the_school_employs(personas, client_for, role):
+    r = client_for(personas.for_role(role)).get(new_url(personas))
+    assert r.status_code == 200
+    assert b"What is the concern about?" in r.content
+
+
+@pytest.mark.parametrize("who", NOT_EMPLOYED)
+def test_it_refuses_governors_and_parents(personas, client_for, who):
+    client = client_for(getattr(personas, who))
+    assert client.get(new_url(personas)).status_code == 403
+    assert client.post(new_url(personas), form_data()).status_code == 403
+    nothing_saved()
+
+
+def test_it_answers_another_schools_dsl_as_if_the_school_did_not_exist(personas, client_for):
+    client = client_for(personas.other_dsl)
+    assert client.get(new_url(personas)).status_code == 404
+    assert client.post(new_url(personas), form_data()).status_code == 404
+
+
+def test_it_defaults_when_to_now_in_the_schools_time(personas, client_for):
+    # 09:30 UTC is 10:30 in London in June (British Summer Time).
+    with time_machine.travel(datetime.datetime(2026, 6, 14, 9, 30, tzinfo=datetime.UTC)):
+        r = client_for(personas.staff).get(new_url(personas))
+    assert 'type="datetime-local" name="occurred_at" value="2026-06-14T10:30"' in (
+        r.content.decode()
+    )
+
+
+def test_it_logs_a_concern_and_alerts_the_dsl_and_deputy(personas, client_for, pupil):
+    client = client_for(personas.staff)
+    r = client.post(new_url(personas), form_data(pupil, **{f"role_{pupil.code}": "witness"}))
+    concern = Concern.objects.get()
+    assert r.status_code == 302
+    assert r["Location"] == reverse(
+        "incidents:my_concern", args=[personas.school.code, concern.code]
+    )
+    assert concern.reported_by == personas.staff
+    assert concern.school == personas.school
+    assert concern.category == Category.CYBERBULLYING
+    assert concern.location == "Year 5 classroom"
+    assert concern.told_dsl_in_person is False
+    assert concern.immediate_risk is False
+    assert [(link.pupil, link.role) for link in concern.pupil_links.all()] == [(pupil, "witness")]
+    alerted = set(Message.objects.values_list("to_email", flat=True))
+    assert alerted == {personas.dsl.email, personas.deputy_dsl.email}
+    # The alert names no child and carries no narrative.
+    for message in Message.objects.all():
+        assert "Zephyrine" not in message.subject + message.body
+        assert "group chat" not in message.subject + message.body
+
+    page = client.get(r["Location"])
+    assert f"Concern {concern.reference} is logged" in page.content.decode()
+    assert "What happens next" in page.content.decode()
+
+
+def test_it_records_staff_involved_and_routes_staff_conduct_to_the_head(personas, client_for):
+    client = client_for(personas.staff)
+    r = client.post(
+        new_url(personas),
+        form_data(category=Category.STAFF_CONDUCT, staff=[str(personas.office.code)]),
+    )
+    assert r.status_code == 302
+    assert Concern.objects.get().category == Category.STAFF_CONDUCT
+    assert list(ConcernStaff.objects.values_list("user", flat=True)) == [personas.office.pk]
+    assert set(Message.objects.values_list("to_email", flat=True)) == {personas.head.email}
+
+
+def test_it_offers_only_this_schools_staff(personas, client_for):
+    r = client_for(personas.staff).get(new_url(personas))
+    offered = set(r.context["form"].fields["staff"].queryset)
+    assert offered == {
+        personas.dsl,
+        personas.deputy_dsl,
+        personas.online_safety_lead,
+        personas.head,
+        personas.office,
+    }  # not governors, parents, another school's DSL, nor the reporter themselves
+
+
+def test_it_refuses_a_member_of_another_schools_staff(personas, client_for):
+    r = client_for(personas.staff).post(
+        new_url(personas), form_data(staff=[str(personas.other_dsl.code)])
+    )
+    assert r.status_code == 200
+    assert "staff" in r.context["form"].errors
+    nothing_saved()
+
+
+def test_it_refuses_a_pupil_of_another_school_posted_by_code(personas, client_for, pupil):
+    elsewhere = PupilFactory(school=personas.other_school, first_name="Zephyrine")
+    r = client_for(personas.staff).post(new_url(personas), form_data(elsewhere))
+    assert r.status_code == 200
+    assert r.context["form"].errors["pupil"] == [
+        "A pupil on the form is not one of this school's pupils on roll. Remove them and find "
+        "the pupil again by name."
+    ]
+    assert str(elsewhere.code) not in r.content.decode()
+    nothing_saved()
+
+
+def test_it_refuses_another_schools_pupil_alongside_one_of_ours(personas, client_for, pupil):
+    elsewhere = PupilFactory(school=personas.other_school)
+    data = form_data(pupil)
+    data["pupil"].append(str(elsewhere.code))
+    data[f"role_{elsewhere.code}"] = "alleged"
+    r = client_for(personas.staff).post(new_url(personas), data)
+    assert "pupil" in r.context["form"].errors
+    # Ours is still on the form, with its role; theirs is not.
+    assert r.context["chosen"] == [(pupil, "affected")]
+    nothing_saved()
+
+
+def test_it_refuses_a_pupil_who_has_left(personas, client_for):
+    leaver = PupilFactory(
+        school=personas.school,
+        on_roll_date=datetime.date(2020, 9, 1),
+        left_date=datetime.date(2024, 7, 19),
+    )
+    r = client_for(personas.staff).post(new_url(personas), form_data(leaver))
+    assert "pupil" in r.context["form"].errors
+    nothing_saved()
+
+
+def test_it_refuses_a_code_that_is_not_a_code(personas, client_for):
+    r = client_for(personas.staff).post(new_url(personas), form_data(pupil=["1", "not-a-code"]))
+    assert "pupil" in r.context["form"].errors
+    nothing_saved()
+
+
+def test_it_asks_for_each_pupils_role(personas, client_for, pupil):
+    data = form_data(pupil)
+    data[f"role_{pupil.code}"] = "ringleader"
+    r = client_for(personas.staff).post(new_url(personas), data)
+    assert r.context["form"].errors["pupil"] == [
+        "Choose whether Zephyrine Quarterbridge was affected, alleged to be responsible or a "
+        "witness."
+    ]
+    nothing_saved()
+
+
+def test_it_says_what_to_fix_and_links_each_problem_to_its_field(personas, client_for):
+    r = client_for(personas.staff).post(new_url(personas), {"occurred_at": ""})
+    assert r.status_code == 200
+    summary = r.context["form"].error_summary()
+    assert summary == [
+        ("id_category_0", "Choose what the concern is about."),
+        ("id_told_dsl_in_person_0", "Say whether you have told the DSL in person."),
+        ("id_what_happened", "Write what happened."),
+        ("id_occurred_at", "Say when it happened (roughly is fine)."),
+    ]
+    html = r.content.decode()
+    for anchor, _message in summary:
+        assert f'href="#{anchor}"' in html
+        assert f'id="{anchor}"' in html
+    # Each field's own message is tied to it for screen readers.
+    assert 'aria-describedby="id_what_happened_helptext id_what_happened_error"' in html
+    nothing_saved()
+
+
+def test_it_refuses_a_time_in_the_future(personas, client_for):
+    later = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    r = client_for(personas.staff).post(new_url(personas), form_data(occurred_at=later))
+    assert r.context["form"].errors["occurred_at"] == ["When it happened cannot be in the future."]
+    nothing_saved()
+
+
+def test_it_shows_the_999_alert_after_submit_when_a_child_is_at_immediate_risk(
+    personas, client_for, pupil
+):
+    client = client_for(personas.staff)
+    # Sent back with a problem: the alert is there at once.
+    r = client.post(new_url(personas), form_data(pupil, immediate_risk="on", what_happened=""))
+    assert "Call 999 now and tell the DSL in person." in r.content.decode()
+    nothing_saved()
+    # Logged: the confirmation says it again, and the alert is marked urgent.
+    r = client.post(new_url(personas), form_data(pupil, immediate_risk="on"), follow=True)
+    assert "Call 999 now and tell the DSL in person." in r.content.decode()
+    assert Concern.objects.get().immediate_risk is True
+    assert all(m.subject.startswith("URGENT") for m in Message.objects.all())
+
+
+def test_it_does_not_show_the_999_alert_when_the_box_is_not_ticked(personas, client_for, pupil):
+    r = client_for(personas.staff).post(new_url(personas), form_data(pupil), follow=True)
+    assert "Call 999 now" not in r.content.decode()
+
+
+# Evidence.
+
+
+@pytest.mark.parametrize("category", sorted(IMAGE_CATEGORIES))
+@pytest.mark.parametrize(
+    "upload",
+    [
+        lambda: png(),
+        lambda: SimpleUploadedFile("notes.txt", PNG, content_type="text/plain"),
+        lambda: pdf(),
+    ],
+    ids=["png", "png-renamed-txt", "pdf"],
+)
+def test_it_refuses_any_upload_for_an_image_category(personas, client_for, pupil, category, upload):
+    what = "She said a boy in Year 6 asked her for a photo."
+    r = client_for(personas.staff).post(
+        new_url(personas),
+        {**form_data(pupil, category=category, what_happened=what), "files": [upload()]},
+    )
+    assert r.status_code == 200
+    errors = r.context["form"].errors["files"]
+    assert len(errors) == 1
+    assert "nothing can be attached to this kind of concern" in errors[0]
+    assert CATEGORIES[category].attachments_refused_because in errors[0]
+    # Everything else the person typed is still there; nothing was stored, on disk or anywhere.
+    html = r.content.decode()
+    assert what in html
+    assert r.context["chosen"] == [(pupil, "affected")]
+    assert f'value="{category}" class="form-check-input" id="' in html
+    assert "checked" in html.split(f'value="{category}"')[1].split(">")[0]
+    # The file input is switched off for this category, with the reason.
+    assert " disabled data-files>" in html
+    nothing_saved()
+
+
+def test_it_keeps_a_permitted_screenshot_under_a_random_name(personas, client_for, pupil):
+    r = client_for(personas.staff).post(
+        new_url(personas), {**form_data(pupil), "files": [png("Zephyrine chat.png")]}
+    )
+    assert r.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.concern == Concern.objects.get()
+    assert attachment.content_type == "image/png"
+    assert attachment.original_name == "Zephyrine chat.png"
+    files = stored_files()
+    assert len(files) == 1
+    assert files[0].read_bytes() == PNG
+    assert "Zephyrine" not in str(files[0])
+    assert files[0].is_relative_to(Path(settings.PRIVATE_ROOT))
+
+
+def test_it_keeps_several_files(personas, client_for, pupil):
+    r = client_for(personas.staff).post(
+        new_url(personas), {**form_data(pupil), "files": [png("one.png"), pdf("two.pdf")]}
+    )
+    assert r.status_code == 302
+    assert sorted(Attachment.objects.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/png",
+    ]
+    assert len(stored_files()) == 2
+
+
+def test_it_refuses_a_file_whose_contents_are_not_an_image(personas, client_for, pupil):
+    fake = SimpleUploadedFile("screenshot.png", b"MZ\x90\x00 not an image", "image/png")
+    r = client_for(personas.staff).post(
+        new_url(personas), {**form_data(pupil), "files": [png(), fake]}
+    )
+    assert r.status_code == 200
+    assert r.context["form"].errors["files"] == [
+        "“screenshot.png” is not a PNG, JPEG, GIF or WebP image or a PDF. Whatever its name "
+        "says, its contents are something else, so it was not attached."
+    ]
+    nothing_saved()
+
+
+# Finding pupils.
+
+
+@pytest.fixture
+def roll(personas):
+    school = personas.school
+    five_b = SchoolClassFactory(school=school, name="5B")
+    return {
+        "zeph": PupilFactory(
+            school=school,
+            first_name="Zephyrine",
+            last_name="Quarterbridge",
+            year_group="Year 5",
+            school_class=five_b,
+        ),
+        "zeb": PupilFactory(school=school, first_name="Zebedee", last_name="Abbott"),
+        "left": PupilFactory(
+            school=school,
+            first_name="Zeno",
+            last_name="Leaver",
+            on_roll_date=datetime.date(2020, 9, 1),
+            left_date=datetime.date(2024, 7, 19),
+        ),
+        "elsewhere": PupilFactory(
+            school=personas.other_school, first_name="Zephyr", last_name="Outsider"
+        ),
+    }
+
+
+def test_it_finds_this_schools_pupils_on_roll_by_part_of_a_name(personas, client_for, roll):
+    r = client_for(personas.staff).get(search_url(personas), {"q": "ze"})
+    assert r.status_code == 200
+    assert r["Cache-Control"] == "private, no-store"
+    assert r.json() == {
+        "pupils": [
+            {
+                "code": str(roll["zeb"].code),
+                "name": "Zebedee Abbott",
+                "year": "Year 5",
+                "class": "",
+            },
+            {
+                "code": str(roll["zeph"].code),
+                "name": "Zephyrine Quarterbridge",
+                "year": "Year 5",
+                "class": "5B",
+            },
+        ]
+    }
+    r = client_for(personas.office).get(search_url(personas), {"q": "quart"})
+    assert [p["name"] for p in r.json()["pupils"]] == ["Zephyrine Quarterbridge"]
+
+
+def test_it_lists_at_most_ten_pupils(personas, client_for):
+    for n in range(12):
+        PupilFactory(school=personas.school, first_name=f"Sam{n}", last_name="Smith")
+    r = client_for(personas.staff).get(search_url(personas), {"q": "smith"})
+    assert len(r.json()["pupils"]) == 10
+
+
+def test_it_lists_nobody_for_fewer_than_two_letters(personas, client_for, roll):
+    for q in ("", "z", " z "):
+        r = client_for(personas.staff).get(search_url(personas), {"q": q})
+        assert r.json() == {"pupils": []}
+
+
+@pytest.mark.parametrize("role", sorted(EMPLOYED))
+def test_it_lets_every_employed_role_search(personas, client_for, roll, role):
+    r = client_for(personas.for_role(role)).get(search_url(personas), {"q": "zeph"})
+    assert [p["name"] for p in r.json()["pupils"]] == ["Zephyrine Quarterbridge"]
+
+
+@pytest.mark.parametrize("who,status", [("governor", 403), ("parent", 403), ("other_dsl", 404)])
+def test_it_refuses_the_search_to_others(personas, client_for, roll, who, status):
+    r = client_for(getattr(personas, who)).get(search_url(personas), {"q": "zeph"})
+    assert r.status_code == status
+    assert b"Quarterbridge" not in r.content
+
+
+def test_it_finds_pupils_without_javascript_and_keeps_what_was_typed(personas, client_for, roll):
+    client = client_for(personas.staff)
+    data = form_data(roll["zeb"], what_happened="Typed before searching.", immediate_risk="on")
+    data[f"role_{roll['zeb'].code}"] = "alleged"
+    r = client.post(new_url(personas), {**data, "find": "1", "pupil_query": "zeph"})
+    assert r.status_code == 200
+    # The pupil found is offered (not yet ticked); the one chosen before keeps its role.
+    assert r.context["results"] == [roll["zeph"]]
+    assert r.context["chosen"] == [(roll["zeb"], "alleged")]
+    html = r.content.decode()
+    assert "Typed before searching." in html
+    assert "Call 999 now" in html
+    assert f'id="pupil-{roll["zeph"].code}">' in html  # offered, unticked
+    assert f'id="pupil-{roll["zeb"].code}" checked>' in html
+    # Nothing judged, nothing saved.
+    assert not r.context["form"].is_bound
+    assert "There is a problem" not in html
+    nothing_saved()
+
+    # Ticking the pupil found and sending the form logs it with both pupils.
+    data["pupil"].append(str(roll["zeph"].code))
+    data[f"role_{roll['zeph'].code}"] = "affected"
+    r = client.post(new_url(personas), data)
+    assert r.status_code == 302
+    assert {(link.pupil, link.role) for link in ConcernPupil.objects.all()} == {
+        (roll["zeb"], "alleged"),
+        (roll["zeph"], "affected"),
+    }
+
+
+def test_it_never_offers_another_schools_or_a_leavers_name_without_javascript(
+    personas, client_for, roll
+):
+    r = client_for(personas.staff).post(
+        new_url(personas), {**form_data(), "find": "1", "pupil_query": "ze"}
+    )
+    assert set(r.context["results"]) == {roll["zeph"], roll["zeb"]}
+    html = r.content.decode()
+    assert "Outsider" not in html
+    assert "Leaver" not in html
