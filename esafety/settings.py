@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esafety.people.context_processors.schools",
+                "policies.context_processors.outstanding",
             ],
         },
     },

@@ -5,3 +5,7 @@ class PoliciesConfig(AppConfig):
     name = "policies"
     label = "policies"
     verbose_name = "Policies and acceptable use"
+
+    def ready(self) -> None:
+        # Connects the sign-in signal that works out the "policies to accept" banner.
+        from policies import context_processors  # noqa: F401

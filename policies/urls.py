@@ -35,3 +35,19 @@ urlpatterns += [
     path("p/<uuid:school>/policies/<uuid:policy>/", public.public_policy, name="public_policy"),
     path("p/<uuid:school>/policies/<uuid:policy>/pdf/", public.public_pdf, name="public_pdf"),
 ]
+
+# Accepting: members accept, parents co-sign, class sign-off; the visitor kiosk (no sign-in).
+from policies.views import accept, kiosk  # noqa: E402
+
+ACCEPTING = "s/<uuid:school>/policies/"
+urlpatterns += [
+    path(ACCEPTING + "accept/", accept.accept, name="accept"),
+    path(ACCEPTING + "class-signoff/", accept.class_signoff, name="class_signoff"),
+    path(ACCEPTING + "class-teachers/", accept.class_teachers, name="class_teachers"),
+    path(ACCEPTING + "kiosk/", kiosk.kiosk_links, name="kiosk_links"),
+    path(ACCEPTING + "kiosk/revoke/", kiosk.kiosk_revoke, name="kiosk_revoke"),
+    path(ACCEPTING + "visitors/", kiosk.visitor_log, name="visitor_log"),
+    path(ACCEPTING + "visitors/csv/", kiosk.visitor_log_csv, name="visitor_log_csv"),
+    path("k/<str:token>/", kiosk.kiosk, name="kiosk"),
+    path("k/<str:token>/thanks/", kiosk.kiosk_thanks, name="kiosk_thanks"),
+]

@@ -193,3 +193,26 @@ OTHER_PAGES |= {
 # Admin rows are grouped by route prefix because each registered model adds its own URLs.
 ADMIN_PREFIX = "admin/"
 ADMIN = Page(anonymous="redirect:admin:login", signed_in="redirect:admin:login")
+
+# Accepting policies. Every member has policies of their own to accept; anyone the school employs
+# may open the class sign-off (it then lists only the classes they teach, or every class for the
+# head and the online safety lead); the office and the head run the visitor kiosk.
+OFFICE_AND_HEAD = frozenset({OFFICE, HEAD})
+SCHOOL_PAGES |= {
+    "policies:accept": School(EVERY_MEMBER),
+    "policies:class_signoff": School(
+        frozenset({STAFF, DSL, DEPUTY_DSL, ONLINE_SAFETY_LEAD, HEAD, OFFICE})
+    ),
+    "policies:class_teachers": School(OFFICE_AND_HEAD),
+    "policies:kiosk_links": School(OFFICE_AND_HEAD),
+    "policies:kiosk_revoke": School(OFFICE_AND_HEAD, method="POST"),
+    "policies:visitor_log": School(OFFICE_AND_HEAD),
+    "policies:visitor_log_csv": School(OFFICE_AND_HEAD),
+}
+# The reception tablet's page: no sign-in. An unknown (or switched-off) link is a bare 404 to
+# everyone; tests/policies/test_kiosk.py opens a real one.
+NO_KIOSK = {"token": "not-a-real-token"}
+OTHER_PAGES |= {
+    "policies:kiosk": Page(anonymous=404, signed_in=404, kwargs=NO_KIOSK),
+    "policies:kiosk_thanks": Page(anonymous=404, signed_in=404, kwargs=NO_KIOSK),
+}

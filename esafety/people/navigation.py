@@ -31,6 +31,12 @@ def nav_for(access: SchoolAccess) -> list[NavItem]:
     if access.has(Role.OFFICE, Role.HEAD):
         items.append(NavItem("Roster import", reverse("people:roster_list", args=[code])))
         items.append(NavItem("Invitations", reverse("people:invitation_list", args=[code])))
+    # Every member has policies to accept (staff, governors and parents have their own AUPs).
+    items.append(NavItem("Accept policies", reverse("policies:accept", args=[code])))
+    if access.has(*STAFF_ROLES):
+        items.append(NavItem("Class AUP sign-off", reverse("policies:class_signoff", args=[code])))
+    if access.has(Role.OFFICE, Role.HEAD):
+        items.append(NavItem("Visitor kiosk", reverse("policies:kiosk_links", args=[code])))
     if access.has(Role.HEAD, Role.DSL):
         items.append(NavItem("Audit log", reverse("audit:event_list", args=[code])))
     return items

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from esafety.audit.services import audit_record
 from esafety.notify.models import Message
 from esafety.notify.services import message_queue
 from esafety.people.models import (
+    STAFF_ROLES,
     Guardian,
     Invitation,
     Membership,
@@ -102,6 +104,32 @@ def school_class_get_or_create(
         audit_record(
             actor=actor, school=school, action="class.created", obj=school_class, summary=name
         )
+    return school_class
+
+
+@transaction.atomic
+def school_class_set_teacher(
+    *, actor: User, school_class: SchoolClass, teacher: User | None
+) -> SchoolClass:
+    """Name the class teacher (the roster does not carry one): they record the class's in-class
+    AUP sign-off. None leaves the class without a teacher."""
+    if teacher is not None:
+        is_staff = Membership.objects.filter(
+            user=teacher, school=school_class.school, is_active=True, role__in=STAFF_ROLES
+        ).exists()
+        if not is_staff:
+            raise ValidationError("The class teacher must be a member of staff at this school.")
+    if school_class.teacher_id == (teacher.pk if teacher else None):
+        return school_class
+    school_class.teacher = teacher
+    school_class.save(update_fields=["teacher", "updated_at"])
+    audit_record(
+        actor=actor,
+        school=school_class.school,
+        action="class.teacher_set",
+        obj=school_class,
+        summary=f"{school_class.name}: {teacher.email if teacher else 'no teacher'}",
+    )
     return school_class
 
 
