@@ -113,6 +113,10 @@ class ConcernForm(forms.Form):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         help_text="Anyone you name here will not see this concern.",
+        error_messages={
+            "invalid_choice": "Choose staff from this school's list only.",
+            "invalid_pk_value": "Choose staff from this school's list only.",
+        },
     )
     files = MultipleFileField(
         label="Evidence: screenshots",

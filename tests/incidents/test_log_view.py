@@ -145,7 +145,7 @@ def test_it_refuses_a_member_of_another_schools_staff(personas, client_for):
         new_url(personas), form_data(staff=[str(personas.other_dsl.code)])
     )
     assert r.status_code == 200
-    assert "staff" in r.context["form"].errors
+    assert r.context["form"].errors["staff"] == ["Choose staff from this school's list only."]
     nothing_saved()
 
 
@@ -442,3 +442,22 @@ def test_it_never_offers_another_schools_or_a_leavers_name_without_javascript(
     html = r.content.decode()
     assert "Outsider" not in html
     assert "Leaver" not in html
+
+
+@pytest.mark.parametrize("who", sorted(EMPLOYED) + NOT_EMPLOYED)
+def test_it_offers_log_a_concern_on_the_home_page_and_in_the_menu_to_staff_only(
+    personas, client_for, who
+):
+    r = client_for(getattr(personas, who)).get(
+        reverse("people:school_home", args=[personas.school.code])
+    )
+    html = r.content.decode()
+    button = f'class="btn btn-primary btn-lg" href="{new_url(personas)}">Log a concern</a>'
+    labels = [item.label for item in r.context["nav"]]
+    if who in EMPLOYED:
+        assert button in html
+        assert {"Log a concern", "My concerns"} <= set(labels)
+    else:
+        assert new_url(personas) not in html
+        assert "Log a concern" not in labels
+        assert "My concerns" not in labels
