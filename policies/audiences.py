@@ -11,7 +11,9 @@ _YEAR = re.compile(r"(\d{1,2})")
 def key_stage_audience(year_group: str) -> str | None:
     """The pupils' audience for an MIS year group ("Year 5", "Y10", "Reception", "Nursery")."""
     text = year_group.strip().lower()
-    if text.startswith(("reception", "nursery", "rec", "fs", "eyfs")):
+    if text in ("r", "year r", "yr r", "y r") or text.startswith(
+        ("reception", "nursery", "rec", "fs", "eyfs")
+    ):
         return Audience.PUPILS_EYFS
     match = _YEAR.search(text)
     if not match:
