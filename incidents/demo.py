@@ -55,10 +55,18 @@ def seed_concerns(*, school: School, people: dict[str, User], pupils: list[Pupil
     now = timezone.now()
     dsl, deputy, head = people[Role.DSL], people[Role.DEPUTY_DSL], people[Role.HEAD]
     osl, staff, office = people[Role.ONLINE_SAFETY_LEAD], people[Role.STAFF], people[Role.OFFICE]
-    p = rng.sample(pupils, 12)
+    if not pupils:
+        return 0
+    # Twelve pupils when the demo has them; a smaller demo (tests seed ten) reuses some.
+    p = rng.sample(pupils, min(12, len(pupils)))
+    p = (p * 12)[:12]
 
     def involved(*pairs):
-        return [services.InvolvedPupil(pupil, role) for pupil, role in pairs]
+        seen: set[int] = set()
+        unique = [
+            (pupil, role) for pupil, role in pairs if not (pupil.pk in seen or seen.add(pupil.pk))
+        ]
+        return [services.InvolvedPupil(pupil, role) for pupil, role in unique]
 
     # Unacknowledged, and overdue: a child at immediate risk, logged 25 minutes ago.
     _log(

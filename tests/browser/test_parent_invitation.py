@@ -67,6 +67,12 @@ def test_it_lets_the_office_invite_a_parent_who_then_sees_their_child(open_visit
     assert parent.path() == f"/s/{school.code}/"
     assert page.get_by_test_id("roles").inner_text() == Role.PARENT.label
     children = page.get_by_role("region", name=f"Your children at {school.name}")
-    assert children.get_by_role("listitem").all_inner_texts() == [
+    # Linked to exactly one child, whose AUP is still to co-sign.
+    items = children.get_by_role("listitem").all_inner_texts()
+    assert (
+        f"{pupil.first_name} {pupil.last_name} ({pupil.year_group}, {pupil.school_class.name})"
+        in items
+    )
+    assert [i for i in items if "to co-sign" not in i] == [
         f"{pupil.first_name} {pupil.last_name} ({pupil.year_group}, {pupil.school_class.name})"
     ]

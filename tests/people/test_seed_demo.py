@@ -93,3 +93,11 @@ def test_it_publishes_policies_and_aups_with_some_accepted_and_some_not():
     figures = acceptance_figures(school=school, with_names=False)
     shares = [a.percent for f in figures for a in f.audiences]
     assert any(0 < s < 100 for s in shares)  # e.g. half the staff have accepted their AUP
+
+
+@pytest.mark.django_db
+def test_it_seeds_a_small_demo_too():
+    from incidents.models import Concern
+
+    call_command("seed_demo", "--pupils", "3", stdout=io.StringIO())
+    assert Concern.objects.count() >= 9
