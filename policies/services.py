@@ -473,3 +473,14 @@ def visitor_accept(
         summary=f"v{version.number} at kiosk {kiosk.label}",
     )
     return acceptance
+
+
+def export_record(*, actor: User, school: School, what: str, with_names: bool) -> None:
+    """A download of people's names leaves the system: record who took it, and when."""
+    audit_record(
+        actor=actor,
+        school=school,
+        action=f"export.{what}",
+        object_type="export",
+        summary="with names" if with_names else "counts only",
+    )

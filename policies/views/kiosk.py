@@ -188,6 +188,9 @@ def _cell(value: str) -> str:
 def visitor_log_csv(request: HttpRequest, access: SchoolAccess) -> StreamingHttpResponse:
     tz = zoneinfo.ZoneInfo(access.school.timezone)
     writer = csv.writer(_Echo())
+    services.export_record(
+        actor=request.user, school=access.school, what="visitor_log", with_names=True
+    )
 
     def rows():
         yield writer.writerow(

@@ -452,6 +452,9 @@ def _cell(value: object) -> str:
 @school_view(*FIGURES_ROLES)
 def figures_csv(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     with_names = access.has(*NAMES_ROLES)
+    services.export_record(
+        actor=request.user, school=access.school, what="policy_figures", with_names=with_names
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"policy-acceptance-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

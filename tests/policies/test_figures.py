@@ -188,3 +188,19 @@ def test_it_runs_the_same_queries_for_a_small_and_a_larger_school(
     if name == "figures":
         assert len(response.context["figures"]) == 3
         assert figure(response, Audience.STAFF).total == 21
+
+
+def test_it_audits_every_figures_export_and_whether_it_had_names(personas, client_for):
+    from esafety.audit.models import AuditEvent
+
+    client_for(personas.governor).get(f"/s/{personas.school.code}/policies/figures/csv/")
+    client_for(personas.head).get(f"/s/{personas.school.code}/policies/figures/csv/")
+    summaries = list(
+        AuditEvent.objects.filter(action="export.policy_figures")
+        .order_by("id")
+        .values_list("actor__email", "summary")
+    )
+    assert summaries == [
+        (personas.governor.email, "counts only"),
+        (personas.head.email, "with names"),
+    ]

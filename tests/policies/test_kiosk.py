@@ -338,3 +338,12 @@ def test_it_exports_the_visitor_log_as_csv_safe_for_spreadsheets(
     assert by_name["'=HYPERLINK(evil)"][2:4] == ["'+Acme", "'@Ola"]
     assert by_name["Vera Visitor"][2:6] == ["", "Head", "Visitors' AUP", "1"]
     assert len(rows) == 3
+
+
+def test_it_audits_every_export_of_the_visitor_log(personas, client_for):
+    from esafety.audit.models import AuditEvent
+
+    r = client_for(personas.office).get(f"/s/{personas.school.code}/policies/visitors/csv/")
+    b"".join(r.streaming_content)
+    event = AuditEvent.objects.get(action="export.visitor_log")
+    assert event.actor == personas.office and event.school == personas.school
