@@ -49,12 +49,12 @@ def send_acceptance_reminders(*, school: School, now: datetime.datetime | None =
     )
     for user, roles in roles_by_user.items():
         audiences = member_audiences(roles)
-        relevant = [v for v in versions if audiences & set(v.policy.audiences)]
-        if not relevant:
-            continue
-        owes_own = [v for v in relevant if (v.pk, user.pk) not in accepted]
-        if not owes_own and Role.PARENT not in roles:
-            continue
+        # A parent may owe only co-signatures (a pupils' AUP is not in their own audiences), so
+        # the shortcut below is for everyone else.
+        if Role.PARENT not in roles:
+            relevant = [v for v in versions if audiences & set(v.policy.audiences)]
+            if all((v.pk, user.pk) in accepted for v in relevant):
+                continue
         outstanding = outstanding_for(school=school, user=user, roles=frozenset(roles))
         for version in outstanding.own + [v for v, _child in outstanding.cosign]:
             # The obligation began when the version was published or the person joined.

@@ -175,6 +175,23 @@ def test_no_reminder_once_accepted(personas, publish):
     assert _reminders_to(personas.office) == 1
 
 
+def test_a_parent_is_reminded_to_cosign_their_childs_aup(personas, publish, children):
+    # Only a pupils' AUP needs signing: the parent owes no acceptance of their own, only the
+    # co-signature for each child, and must still be reminded.
+    a, _b, _other = children
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    with time_machine.travel(start + datetime.timedelta(days=7, minutes=1), tick=False):
+        send_policy_reminders()
+        send_policy_reminders()
+    assert _reminders_to(personas.parent) == 1
+    services.acceptance_cosign(actor=personas.parent, version=ks2, pupil=a, typed_name="Pat")
+    with time_machine.travel(start + datetime.timedelta(days=14, minutes=1), tick=False):
+        send_policy_reminders()
+    assert _reminders_to(personas.parent) == 1
+
+
 def test_the_owner_is_told_30_days_before_review_and_overdue_goes_in_a_daily_digest(
     personas, publish
 ):
