@@ -265,3 +265,12 @@ def visitor_log(*, school: School) -> QuerySet[Visitor]:
 
 def kiosk_links(*, school: School) -> QuerySet[KioskLink]:
     return KioskLink.objects.filter(school=school).select_related("created_by", "revoked_by")
+
+
+def acceptances_of(*, version: PolicyVersion) -> QuerySet[Acceptance]:
+    """The record of who accepted a version, when and how: the proof an inspector asks for."""
+    return (
+        Acceptance.objects.filter(version=version)
+        .select_related("user", "pupil", "visitor", "recorded_by")
+        .order_by("-accepted_at", "-id")
+    )

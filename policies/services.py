@@ -81,6 +81,8 @@ def policy_update(
     requires_acceptance: bool,
     is_public: bool,
 ) -> Policy:
+    if not Membership.objects.filter(user=owner, school=policy.school, is_active=True).exists():
+        raise ValidationError("The owner must be a member of the school.")
     policy.title = title.strip()
     policy.owner = owner
     policy.audiences = sorted(set(audiences))

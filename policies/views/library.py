@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -252,6 +253,9 @@ def version_new(request: HttpRequest, access: SchoolAccess, policy: UUID) -> Htt
 @school_view(*READERS)
 def version_detail(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
     found = _version(access, version)
+    acceptances = Paginator(selectors.acceptances_of(version=found), 50).get_page(
+        request.GET.get("page")
+    )
     public_url = None
     if found.status == VersionStatus.PUBLISHED and found.policy.is_public:
         public_url = request.build_absolute_uri(
@@ -269,6 +273,7 @@ def version_detail(request: HttpRequest, access: SchoolAccess, version: UUID) ->
                 found if found.status == VersionStatus.PUBLISHED else None, timezone.localdate()
             ),
             public_url=public_url,
+            acceptances=acceptances,
         ),
     )
 

@@ -421,3 +421,31 @@ def test_it_puts_the_library_in_the_navigation_of_those_who_use_it(
     )
     nav = {item.label for item in response.context["nav"]}
     assert nav & {"Policies", "Policy figures"} == labels
+
+
+def test_a_version_lists_who_accepted_it_when_and_how_in_constant_queries(
+    personas, publish, client_for, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from policies import services as policy_services
+    from tests.factories import MembershipFactory
+
+    staff_aup = publish(["staff"], title="Staff AUP")
+    policy_services.acceptance_record_own(
+        actor=personas.staff, version=staff_aup, typed_name="Sam Staff"
+    )
+    url = f"/s/{personas.school.code}/policies/versions/{staff_aup.code}/"
+    client = client_for(personas.online_safety_lead)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        r = client.get(url)
+    assert b"Acceptances of this version (1)" in r.content
+    assert b"Sam Staff" in r.content and b"Online" in r.content
+    for _ in range(20):
+        member = MembershipFactory(school=personas.school, role="staff").user
+        policy_services.acceptance_record_own(actor=member, version=staff_aup, typed_name="X Y")
+    with django_assert_num_queries(len(small)):
+        r = client.get(url)
+    assert b"Acceptances of this version (21)" in r.content

@@ -160,7 +160,7 @@ def test_acceptance_reminders_after_7_days_then_weekly_at_most_four_times(person
             send_policy_reminders()
             send_policy_reminders()  # run twice: sends once
         assert _reminders_to(personas.staff) == expected, f"day {day}"
-    # Someone who accepted gets none.
+    # Someone outside the audience gets none (someone who accepted: the next test).
     assert _reminders_to(personas.governor) == 0
 
 
@@ -250,3 +250,19 @@ def test_old_versions_keep_their_acceptances(personas, publish):
     services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam")
     publish_version(personas, v1.policy, "2")
     assert PolicyVersion.objects.get(pk=v1.pk).acceptances.count() == 1
+
+
+def test_a_policy_owner_must_belong_to_the_school(personas, publish):
+    from django.core.exceptions import ValidationError
+
+    version = publish([Audience.STAFF])
+    with pytest.raises(ValidationError):
+        services.policy_update(
+            actor=personas.head,
+            policy=version.policy,
+            title="Staff AUP",
+            owner=personas.other_dsl,
+            audiences=[Audience.STAFF],
+            requires_acceptance=True,
+            is_public=True,
+        )
