@@ -468,8 +468,12 @@ def chronology(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRe
         people_selectors.pupils_for_school(school=access.school, on_roll=False), code=code
     )
     links = selectors.pupil_concern_links(access, pupil)
-    for link in links:
-        services.concern_record_read(actor=request.user, concern=link.concern, what="chronology")
+    services.concerns_record_read(
+        actor=request.user,
+        school=access.school,
+        concerns=[link.concern for link in links],
+        what="chronology",
+    )
     return render(
         request,
         "incidents/chronology.html",

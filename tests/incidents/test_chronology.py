@@ -134,3 +134,28 @@ def test_it_links_the_chronology_from_the_pupil_list(personas, client_for, flagg
         reverse("people:pupil_list", args=[personas.school.code])
     )
     assert (chronology_url(flagged) in page.content.decode()) is linked
+
+
+def test_it_runs_the_same_queries_for_2_concerns_as_for_8(
+    personas, client_for, log_concern, flagged
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    involved = [services.InvolvedPupil(flagged, PupilRole.AFFECTED)]
+    client = client_for(personas.dsl)
+
+    def count() -> int:
+        client.get(chronology_url(flagged))  # the session's idle clock is written once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(chronology_url(flagged)).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        log_concern("cyberbullying", pupils=involved)
+    small = count()
+    for _ in range(6):
+        log_concern("online_hate", pupils=involved)
+    assert count() == small
+    # Every concern shown is still audited, one event each.
+    assert AuditEvent.objects.filter(action="chronology.read").count() == 2 * 2 + 2 * 8
