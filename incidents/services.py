@@ -506,22 +506,13 @@ def concern_record_read(*, actor: User, concern: Concern, what: str = "concern")
 def concerns_record_read(
     *, actor: User, school: School, concerns: Sequence[Concern], what: str
 ) -> None:
-    """Several concerns read on one page (a pupil's chronology): one event each, written in one
-    go so the page's queries do not grow with the number of concerns."""
+    """Several concerns read on one page (a pupil's chronology, the dashboard's list, a
+    reporter's own list): one event each, written in one go so the page's queries do not grow
+    with the number of concerns."""
     audit_record_many(
         actor=actor,
         school=school,
         entries=[Entry(action=f"{what}.read", obj=c, summary=c.reference) for c in concerns],
-    )
-
-
-def concern_statuses_read(*, actor: User, school: School, concerns: Sequence[Concern]) -> None:
-    """A reporter's list of what they logged shows each concern's status: each one is a read,
-    written in one go so the page's queries do not grow with the list."""
-    audit_record_many(
-        actor=actor,
-        school=school,
-        entries=[Entry(action="concern_status.read", obj=c, summary=c.reference) for c in concerns],
     )
 
 

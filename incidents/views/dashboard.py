@@ -12,7 +12,7 @@ from django.utils import timezone
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from incidents import selectors
+from incidents import selectors, services
 from incidents.categories import Category
 from incidents.forms_work import ConcernFilterForm
 from incidents.models import OPEN_STATUSES, Concern, ConcernPupil
@@ -71,6 +71,10 @@ def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
         Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil"))
     )
     page: Page = Paginator(concerns, PER_PAGE).get_page(request.GET.get("page"))
+    # The list names the pupils in each concern: every row shown is a read, and is audited.
+    services.concerns_record_read(
+        actor=request.user, school=access.school, concerns=list(page), what="concern_list"
+    )
     # The page links keep the filters, escaped ("Year 5" stays one value).
     kept = [(f, request.GET[f]) for f in FILTER_FIELDS if request.GET.get(f)]
     return {"form": form, "page": page, "page_query": urlencode(kept)}

@@ -122,7 +122,9 @@ def pupil_search(request: HttpRequest, access: SchoolAccess) -> JsonResponse:
 @school_view(*STAFF)
 def concern_mine(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     page = Paginator(selectors.concerns_reported_by(access), 50).get_page(request.GET.get("page"))
-    services.concern_statuses_read(actor=request.user, school=access.school, concerns=list(page))
+    services.concerns_record_read(
+        actor=request.user, school=access.school, concerns=list(page), what="concern_status"
+    )
     return render(
         request,
         "incidents/my_concern_list.html",

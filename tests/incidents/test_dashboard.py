@@ -270,3 +270,18 @@ def test_it_runs_the_same_queries_for_3_concerns_as_for_30(
         # The list really did grow: 30 concerns, a full first page of them.
         assert page.paginator.count >= 12
         assert len(page.object_list) == min(page.paginator.count, 25)
+
+
+def test_it_audits_every_concern_the_list_shows(personas, client_for, log_concern, list_url):
+    from esafety.audit.models import AuditEvent
+
+    shown = [log_concern("cyberbullying"), log_concern("misinformation")]
+    hidden = log_concern("staff_conduct", staff=[personas.dsl])  # about the DSL: never shown
+    client_for(personas.dsl).get(list_url)
+    listed = set(
+        AuditEvent.objects.filter(action="concern_list.read", actor=personas.dsl).values_list(
+            "object_code", flat=True
+        )
+    )
+    assert listed == {str(c.code) for c in shown}
+    assert str(hidden.code) not in listed
