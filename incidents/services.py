@@ -62,16 +62,30 @@ def _audit(actor, concern: Concern, action: str, summary: str = "") -> None:
     )
 
 
+def _can_open(user: User, concern: Concern) -> bool:
+    from esafety.people.access import school_access
+    from incidents.selectors import concerns_for
+
+    return concerns_for(school_access(user, concern.school.code)).filter(pk=concern.pk).exists()
+
+
 def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
-    # Alerts name no child and carry no narrative: only that something needs attention.
+    # Alerts name no child and carry no narrative: only that something needs attention. Someone
+    # escalated to who may not open the concern itself (the chair of governors, for a concern
+    # about a child) is sent to the school's home page, and asked to make sure it is picked up.
     for user in users:
+        if _can_open(user, concern):
+            link, text = f"/s/{concern.school.code}/concerns/{concern.code}/", body
+        else:
+            link = f"/s/{concern.school.code}/"
+            text = f"{body} You cannot open it yourself: please contact the DSL or the head now."
         message_queue(
             kind=Message.Kind.ALERT,
             school=concern.school,
             recipient=user,
             subject=subject,
-            body=body,
-            link=f"/s/{concern.school.code}/concerns/{concern.code}/",
+            body=text,
+            link=link,
         )
 
 

@@ -344,3 +344,18 @@ def test_concern_numbers_run_per_school(personas, log_concern):
 
 def test_routes_cover_every_category():
     assert {info.route for info in CATEGORIES.values()} == set(Route)
+
+
+def test_an_escalation_to_someone_who_cannot_open_the_concern_links_to_the_school(
+    personas, log_concern
+):
+    from incidents.tasks import escalate_unacknowledged
+
+    concern = log_concern("cyberbullying")
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=125), tick=False):
+        escalate_unacknowledged()
+    head = Message.objects.get(to_email=personas.head.email, subject__startswith="Escalated")
+    chair = Message.objects.get(to_email=personas.chair.email)
+    assert head.link == f"/s/{personas.school.code}/concerns/{concern.code}/"
+    assert chair.link == f"/s/{personas.school.code}/"
+    assert "contact the DSL or the head" in chair.body
