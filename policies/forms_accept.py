@@ -1,5 +1,7 @@
 """Forms for accepting: they validate and normalise, and never save."""
 
+import uuid
+
 from django import forms
 
 from policies.models import Method
@@ -105,6 +107,9 @@ class KioskRevokeForm(forms.Form):
 class VisitorForm(forms.Form):
     # A shared tablet must not offer the last visitor's name to the next one.
     _off = {"autocomplete": "off", "autocapitalize": "words"}
+
+    # A fresh key with every blank form: the same submission sent twice records one visitor.
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     name = forms.CharField(
         label="Your name",

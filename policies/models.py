@@ -144,6 +144,9 @@ class Visitor(models.Model):
     visiting = models.CharField("who they are visiting", max_length=200)
     arrived_at = models.DateTimeField(auto_now_add=True)
     kiosk = models.ForeignKey("KioskLink", models.PROTECT, null=True, related_name="visitors")
+    # The key of the kiosk form that recorded this visitor: a double tap or a resent form
+    # carries the same key, and records the visitor once.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-arrived_at"]

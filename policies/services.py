@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+import uuid
 from collections.abc import Sequence
 
 from dateutil.relativedelta import relativedelta
@@ -437,10 +438,16 @@ def visitor_accept(
     organisation: str,
     visiting: str,
     typed_name: str,
+    submission: uuid.UUID | None = None,
     ip: str | None = None,
     user_agent: str = "",
 ) -> Acceptance:
     kiosk = KioskLink.objects.select_for_update().get(pk=kiosk.pk)
+    if submission is not None:
+        # The kiosk is locked above, so a resent form waits here and then finds the first.
+        done = Acceptance.objects.filter(visitor__submission=submission, school=kiosk.school)
+        if done.exists():
+            return done.get()
     if not kiosk.is_active:
         raise PolicyError("This kiosk link has been switched off. Please ask at reception.")
     version = visitor_aup(kiosk.school)
@@ -452,6 +459,7 @@ def visitor_accept(
         organisation=organisation.strip(),
         visiting=visiting.strip(),
         kiosk=kiosk,
+        submission=submission,
     )
     visitor.full_clean()
     visitor.save()

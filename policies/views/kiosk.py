@@ -75,6 +75,7 @@ def kiosk(request: HttpRequest, token: str) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 visiting=form.cleaned_data["visiting"],
                 typed_name=form.cleaned_data["typed_name"],
+                submission=form.cleaned_data["submission"],
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )

@@ -4,6 +4,7 @@ kiosk links and visitor log."""
 import csv
 import io
 import re
+import uuid
 
 import pytest
 from django.conf import settings
@@ -46,6 +47,7 @@ def visit(client, token, **data):
             "visiting": "Ola in the office",
             "agree": "on",
             "typed_name": "Vera Visitor",
+            "submission": str(uuid.uuid4()),
             **data,
         },
         HTTP_USER_AGENT="Reception tablet",
@@ -347,3 +349,22 @@ def test_it_audits_every_export_of_the_visitor_log(personas, client_for):
     b"".join(r.streaming_content)
     event = AuditEvent.objects.get(action="export.visitor_log")
     assert event.actor == personas.office and event.school == personas.school
+
+
+def test_the_same_form_sent_twice_records_one_visitor(personas, kiosk, visitor_aup):
+    _link, token = kiosk
+    key = str(uuid.uuid4())
+    assert visit(Client(), token, submission=key).status_code == 302
+    assert visit(Client(), token, submission=key).status_code == 302  # a double tap, a resend
+    assert Visitor.objects.count() == 1
+    visit(Client(), token)  # the next visitor's fresh form
+    assert Visitor.objects.count() == 2
+
+
+def test_each_blank_kiosk_form_carries_a_fresh_key(personas, kiosk, visitor_aup):
+    _link, token = kiosk
+    keys = {
+        re.search(rb'name="submission" value="([^"]+)"', Client().get(kiosk_url(token)).content)[1]
+        for _ in range(2)
+    }
+    assert len(keys) == 2
