@@ -28,6 +28,14 @@ from policies.models import (
 )
 
 
+def _roles_at(user: User, school: School) -> set[str]:
+    return set(
+        Membership.objects.filter(user=user, school=school, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+
+
 class PolicyError(Exception):
     """A rule stops this action; the message says what to do."""
 
@@ -139,11 +147,7 @@ def version_approve(
     if not version.body.strip():
         raise PolicyError("The version has no text yet.")
     school = version.policy.school
-    roles = set(
-        Membership.objects.filter(user=actor, school=school, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
+    roles = _roles_at(actor, school)
     if approved_by_body == ApprovedBy.HEAD and Role.HEAD not in roles:
         raise PolicyError("Only the headteacher can approve as headteacher.")
     if approved_on > timezone.localdate():
@@ -264,11 +268,7 @@ def acceptance_record_own(
     """Staff, governors and parents accept a version for themselves."""
     _require_acceptable(version)
     school = version.policy.school
-    roles = set(
-        Membership.objects.filter(user=actor, school=school, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
+    roles = _roles_at(actor, school)
     if not member_audiences(roles) & set(version.policy.audiences):
         raise PolicyError("This policy is not one you are asked to accept.")
     acceptance, created = _create_once(
