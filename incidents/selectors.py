@@ -4,11 +4,22 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from esafety.people.access import SchoolAccess
 from esafety.people.models import STAFF_ROLES, Membership, Pupil, Role, User
-from incidents.categories import NON_CHILD_PROTECTION, Category
+from incidents.categories import CHILD_PROTECTION, ONLINE_SAFETY_LEAD_CATEGORIES, Category
 from incidents.models import (
     OPEN_STATUSES,
     Attachment,
@@ -35,33 +46,38 @@ def _about_head() -> Exists:
     )
 
 
-def visibility(access: SchoolAccess) -> Q:
-    """Which concerns of the school this member may read in full.
-
-    DSL and head: all. Deputies: all but allegations about staff. Online safety lead: the
-    categories that are not child protection. The chair of governors: allegations about the head.
-    Staff, office, governors and parents: none (a reporter sees the status of their own concerns
-    through `concerns_reported_by`, not this).
-    """
+def _visible_parts(access: SchoolAccess) -> list[Q]:
     if access.has(Role.DSL, Role.HEAD):
-        return Q()  # every concern (the caller still removes those about the member)
+        return [Q()]  # every concern (concerns_for still removes those about the member)
     parts: list[Q] = []
     if access.has(Role.DEPUTY_DSL):
         parts.append(~Q(category=Category.STAFF_CONDUCT))
     if access.has(Role.ONLINE_SAFETY_LEAD):
-        parts.append(Q(category__in=NON_CHILD_PROTECTION))
+        parts.append(Q(category__in=ONLINE_SAFETY_LEAD_CATEGORIES))
     if access.is_chair:
         parts.append(Q(category=Category.STAFF_CONDUCT) & Q(about_head=True))
+    return parts
+
+
+def visibility(access: SchoolAccess) -> Q:
+    """Which concerns of the school this member may read in full.
+
+    DSL and head: all. Deputies: all but allegations about staff. Online safety lead: the
+    categories routed to them (filtering breaches, misuse of systems, misinformation); scams and
+    gambling are the DSL's. The chair of governors: allegations about the head. Staff, office,
+    governors and parents: none (a reporter sees the status of their own concerns through
+    `concerns_reported_by`, not this).
+    """
     q = NOTHING
-    for part in parts:
+    for part in _visible_parts(access):
         q = part if q is NOTHING else q | part
     return q
 
 
 def can_work_concerns(access: SchoolAccess) -> bool:
-    return access.has(Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD) or (
-        access.is_chair
-    )
+    """Whether the member can open any concern at all: the rule for the dashboard's doors and
+    for needing a second factor (registered in incidents.apps), so the two cannot disagree."""
+    return bool(_visible_parts(access))
 
 
 def concerns_for(access: SchoolAccess) -> QuerySet[Concern]:
@@ -70,6 +86,31 @@ def concerns_for(access: SchoolAccess) -> QuerySet[Concern]:
     if access.is_chair:
         qs = qs.annotate(about_head=_about_head())
     return qs.filter(visibility(access)).exclude(staff_links__user=access.user)
+
+
+def concern_codes_hidden_from(access: SchoolAccess) -> list[str]:
+    """The codes of the school's concerns this member may not open, as the audit trail spells
+    them: every other page that could mention a concern (the audit log first) hides these.
+
+    Defined as "the school's concerns minus concerns_for", so it cannot drift from the rule that
+    decides who opens a concern. Only the head and the DSL read the audit log, and for them this
+    is the handful of concerns about themselves.
+    """
+    codes = (
+        Concern.objects.filter(school=access.school)
+        .exclude(pk__in=concerns_for(access).values("pk"))
+        .values_list("code", flat=True)
+    )
+    return [str(code) for code in codes]
+
+
+def audit_events_hidden_from(access: SchoolAccess) -> Q | None:
+    """Audit events about a concern the member may not open: who logged it, its category, who
+    read it and when would tell an accused head or DSL that the allegation exists."""
+    hidden = concern_codes_hidden_from(access)
+    if not hidden:
+        return None
+    return Q(object_type=Concern._meta.label_lower, object_code__in=hidden)
 
 
 def concerns_reported_by(access: SchoolAccess) -> QuerySet[Concern]:
@@ -175,12 +216,20 @@ def chronology(access: SchoolAccess, pupil: Pupil) -> list[TimelineEntry]:
 
 
 def unacknowledged(access: SchoolAccess) -> list[Concern]:
-    """Concerns nobody has acknowledged yet: a child at immediate risk first, then the oldest."""
+    """Concerns nobody has acknowledged yet: a child at immediate risk first, then child
+    protection before the rest, then the oldest."""
     return list(
         concerns_for(access)
         .filter(status=Status.REPORTED)
         .select_related("reported_by")
-        .order_by("-immediate_risk", "created_at", "id")
+        .annotate(
+            child_protection=Case(
+                When(category__in=CHILD_PROTECTION, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-immediate_risk", "-child_protection", "created_at", "id")
     )
 
 

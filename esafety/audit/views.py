@@ -16,7 +16,7 @@ def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     valid = form.is_valid() or not form.is_bound
     filters = form.cleaned_data if form.is_bound and valid else {}
     events = audit_events_for_school(
-        school=access.school,
+        access=access,
         actor_code=filters.get("person"),
         object_code=filters.get("object_code", ""),
         date_from=filters.get("date_from"),

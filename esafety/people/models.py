@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+MAX_ESCALATION_MINUTES = 7 * 24 * 60
+
+
 class School(TimeStampedModel):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
@@ -66,11 +70,16 @@ class School(TimeStampedModel):
     urn = models.CharField("URN", max_length=8, unique=True)
     timezone = models.CharField(max_length=64, default="Europe/London")
     academic_year_start_month = models.PositiveSmallIntegerField(default=9)
+    # The escalation loop divides by these: zero would stop every school's escalations, so the
+    # database refuses it too. A week is the most any school's policy could mean.
     escalation_minutes = models.PositiveIntegerField(
-        default=60, help_text="Minutes before an unacknowledged concern is escalated."
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ESCALATION_MINUTES)],
+        help_text="Minutes before an unacknowledged concern is escalated.",
     )
     immediate_risk_escalation_minutes = models.PositiveIntegerField(
         default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ESCALATION_MINUTES)],
         help_text="Minutes before an unacknowledged concern with a child at immediate risk "
         "is escalated.",
     )
@@ -87,6 +96,14 @@ class School(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(escalation_minutes__gte=1), name="people_school_escalation_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    immediate_risk_escalation_minutes__gte=1,
+                    immediate_risk_escalation_minutes__lte=MAX_ESCALATION_MINUTES,
+                    escalation_minutes__lte=MAX_ESCALATION_MINUTES,
+                ),
+                name="people_school_escalation_in_range",
             ),
         ]
 
@@ -105,8 +122,6 @@ class Role(models.TextChoices):
     PARENT = "parent", "Parent or carer"
 
 
-# Roles that read child-protection records: they must use MFA and time out when idle.
-PRIVILEGED_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD})
 # Everyone employed by the school (as opposed to governors and parents).
 STAFF_ROLES = frozenset(
     {Role.STAFF, Role.DSL, Role.DEPUTY_DSL, Role.ONLINE_SAFETY_LEAD, Role.HEAD, Role.OFFICE}

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from esafety.people import services
-from esafety.people.models import PRIVILEGED_ROLES, Role, School, User
+from esafety.people.access import is_privileged
+from esafety.people.models import Role, School, User
 
 DEMO_PASSWORD = "demo-esafety-2026"  # noqa: S105 (the demo school only; refused in production)
 DEMO_DOMAIN = "demo.esafety.test"
@@ -132,7 +133,7 @@ class Command(BaseCommand):
             )
             users[role] = user
             secret = ""
-            if enrol and role in PRIVILEGED_ROLES:
+            if enrol and is_privileged(user):
                 secret = _enrol_totp(user)
             logins.append(
                 (role.label + (" (chair)" if role == Role.GOVERNOR else ""), user.email, secret)
