@@ -36,6 +36,10 @@ GOVERNOR = Role.GOVERNOR.value
 PARENT = Role.PARENT.value
 
 EVERY_MEMBER = frozenset(Role.values)
+# The chair of governors is a governor with one more power: opening allegations about the head.
+# A row that names CHAIR lets the chair in where other governors are refused; the chair may also
+# open every page a governor may. The chair's persona is asked about a concern about the head.
+CHAIR = "chair"
 SAFEGUARDING = frozenset({DSL, DEPUTY_DSL})
 # Everyone the school employs (not governors, not parents).
 EMPLOYED = frozenset({STAFF, DSL, DEPUTY_DSL, ONLINE_SAFETY_LEAD, HEAD, OFFICE})
@@ -78,17 +82,23 @@ SCHOOL_PAGES: dict[str, School] = {
 
 # The DSL's side of concerns. Governors pass school_view (the chair works allegations about the
 # head) but any governor who is not the chair is refused, so the table's governor gets 403.
+# Rows whose objects name a concern are also asked as the accused: the DSL about a concern
+# naming the DSL, the head about one naming the head, and both must get 404, as for a concern
+# that does not exist (tests/test_access_matrix.py, ACCUSED).
 WORKERS = frozenset({DSL, DEPUTY_DSL, HEAD, ONLINE_SAFETY_LEAD})
+CONCERN_WORKERS = WORKERS | {CHAIR}
 CONCERN = {"code": "concern"}
 SCHOOL_PAGES |= {
     "incidents:dashboard": School(WORKERS),
     "incidents:dashboard_list": School(WORKERS),
-    "incidents:detail": School(WORKERS, objects=CONCERN),
-    "incidents:close": School(WORKERS, objects=CONCERN),
-    "incidents:attachment": School(WORKERS, objects={**CONCERN, "attachment": "attachment"}),
+    "incidents:detail": School(CONCERN_WORKERS, objects=CONCERN),
+    "incidents:close": School(CONCERN_WORKERS, objects=CONCERN),
+    "incidents:attachment": School(
+        CONCERN_WORKERS, objects={**CONCERN, "attachment": "attachment"}
+    ),
     "incidents:chronology": School(frozenset({DSL, DEPUTY_DSL, HEAD}), objects={"code": "pupil"}),
     **{
-        f"incidents:{name}": School(WORKERS, method="POST", objects=CONCERN)
+        f"incidents:{name}": School(CONCERN_WORKERS, method="POST", objects=CONCERN)
         for name in (
             "acknowledge",
             "set_status",
@@ -100,8 +110,10 @@ SCHOOL_PAGES |= {
             "reopen",
         )
     },
-    "incidents:correct": School(WORKERS, method="POST", objects={**CONCERN, "entry": "entry"}),
-    "incidents:step": School(WORKERS, method="POST", objects={**CONCERN, "step": "step"}),
+    "incidents:correct": School(
+        CONCERN_WORKERS, method="POST", objects={**CONCERN, "entry": "entry"}
+    ),
+    "incidents:step": School(CONCERN_WORKERS, method="POST", objects={**CONCERN, "step": "step"}),
 }
 
 # The policy library: the online safety lead and the head keep it, the DSL and deputies read it,

@@ -33,7 +33,9 @@ from tests import access_table
 from tests.access_table import (
     ADMIN,
     ADMIN_PREFIX,
+    CHAIR,
     EMPLOYED,
+    GOVERNOR,
     OTHER_PAGES,
     SCHOOL_PAGES,
     Page,
@@ -47,6 +49,8 @@ SCHOOL_PREFIX = "s/<uuid:school>/"
 ROLES = [r.value for r in Role]
 # Persona names on the personas fixture: one per role, plus those who are outsiders here.
 OUTSIDERS = ["other_dsl", "nobody"]
+# The DSL and the head asked about a concern that names them: it must not exist for them.
+ACCUSED = {"accused_dsl": "dsl", "accused_head": "head"}
 
 
 @dataclass(frozen=True)
@@ -165,10 +169,7 @@ def objects(personas):
             "pupil": pupil.code,
             "invitation": invitation.code,
             "roster_import": roster_import.code,
-            "concern": concern.code,
-            "attachment": concern.attachments.get().code,
-            "entry": concern.entries.get().code,
-            "step": concern.steps.first().key,
+            **_concern_objects(concern),
             **_library_objects(school, office),
         }
 
@@ -181,11 +182,46 @@ def objects(personas):
         {role: _concern_logged_by(personas.for_role(role), personas.school) for role in EMPLOYED}
     )
     objs["other"]["own_concern"] = _concern_logged_by(other_office, personas.other_school)
+    # Allegations: the chair is asked about the one naming the head (theirs to work), and the
+    # accused DSL and head about the one naming each of them.
+    about = {
+        who: _concern_objects(_allegation_about(getattr(personas, who), personas))
+        for who in ("dsl", "head")
+    }
+    asked = {"chair": about["head"], "accused_dsl": about["dsl"], "accused_head": about["head"]}
+    for key in ("concern", "attachment", "entry", "step"):
+        objs["here"][key] = PerPersona(
+            {"default": objs["here"][key], **{who: o[key] for who, o in asked.items()}}
+        )
     return objs
 
 
+def _concern_objects(concern) -> dict:
+    return {
+        "concern": concern.code,
+        "attachment": concern.attachments.get().code,
+        "entry": concern.entries.get().code,
+        "step": concern.steps.first().key,
+    }
+
+
+def _allegation_about(user, personas):
+    return incidents_services.concern_log(
+        actor=personas.staff,
+        school=personas.school,
+        category="staff_conduct",
+        occurred_at=timezone.now(),
+        location="",
+        what_happened="Messages to a pupil from a personal account.",
+        pupils=[],
+        staff=[user],
+        files=[SimpleUploadedFile("shot.png", PNG, content_type="image/png")],
+    )
+
+
 class PerPersona(dict):
-    """One object for each role's persona (its own); anyone else is asked about the first."""
+    """One object for each persona (its own, keyed by role or persona name); anyone else is
+    asked about the first."""
 
     def pick(self, role: str | None):
         return self[role] if role in self else next(iter(self.values()))
@@ -347,7 +383,9 @@ def test_it_grants_no_role_that_school_view_refuses():
         decorated = getattr(route.callback, "school_roles", None)
         if row is None or not decorated:
             continue
-        assert row.roles <= decorated, f"{route}: table allows {row.roles - decorated}"
+        # The chair passes school_view as a governor.
+        roles = row.roles - {CHAIR} | ({GOVERNOR} if CHAIR in row.roles else set())
+        assert roles <= decorated, f"{route}: table allows {roles - decorated}"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -378,6 +416,21 @@ def check_school_page(checker: Checker, route: Route, row: School, personas, obj
         else:
             for method in ("GET", "POST"):
                 checker.check(user, role, method, own, 403)
+    # The chair of governors: where a governor may go, and where the row names the chair.
+    own = path_for(route, row, personas.school, objects["here"], CHAIR)
+    if CHAIR in row.roles or GOVERNOR in row.roles:
+        checker.check(personas.chair, CHAIR, "GET", own, 405 if row.method == "POST" else 200)
+    else:
+        for method in ("GET", "POST"):
+            checker.check(personas.chair, CHAIR, method, own, 403)
+    # The accused: a concern about them is a 404 to every method, like one that does not exist.
+    if "concern" in row.objects.values():
+        for label, role in ACCUSED.items():
+            if role in row.roles:
+                about_them = path_for(route, row, personas.school, objects["here"], label)
+                # A POST-only view answers a GET 405 before it looks anything up, for any code.
+                for method in ("POST",) if row.method == "POST" else ("GET", "POST"):
+                    checker.check(personas.for_role(role), label, method, about_them, 404)
     if row.objects:
         # Another school's object under this school's URL: as if it did not exist.
         elsewhere = path_for(route, row, personas.school, objects["other"])
@@ -388,7 +441,7 @@ def check_school_page(checker: Checker, route: Route, row: School, personas, obj
 def check_other_page(checker: Checker, route: Route, row: Page, personas) -> None:
     path = path_for(route, row, personas.school, {})
     checker.check(None, "anonymous", "GET", path, row.anonymous)
-    for name in [*ROLES, "other_dsl"]:
+    for name in [*ROLES, CHAIR, "other_dsl"]:
         user = getattr(personas, name)
         enrolled = Authenticator.objects.filter(user=user).exists()
         expected = row.enrolled if enrolled and row.enrolled is not None else row.signed_in
@@ -415,6 +468,7 @@ def privileged_without_mfa(personas):
         for role in (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD)
     }
     # make_member enrols privileged roles; these have not enrolled yet.
+    users["chair"] = personas.chair  # opens allegations about the head
     Authenticator.objects.filter(user__in=users.values()).delete()
     users["superuser"] = UserFactory(email="root@example.test", is_superuser=True, is_staff=True)
     return users
