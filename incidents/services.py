@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.audit.services import Entry, audit_record, audit_record_many
@@ -16,8 +17,9 @@ from esafety.notify.models import Message
 from esafety.notify.services import message_queue, reminder_claim
 from esafety.people.models import Pupil, School, User
 from incidents import routing
-from incidents.categories import NUDES_QUESTIONS, Category, info
+from incidents.categories import AGENCY_STEPS, KEPT_BY, Category, KeptBy, info
 from incidents.evidence import MAX_FILES, EvidenceRefused, check_file
+from incidents.procedure import decides, missing_for_close, nudes_review
 from incidents.models import (
     OPEN_STATUSES,
     Attachment,
@@ -75,9 +77,10 @@ def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> 
     # about a child) is sent to the school's home page, and asked to make sure it is picked up.
     for user in users:
         if _can_open(user, concern):
-            link, text = f"/s/{concern.school.code}/concerns/{concern.code}/", body
+            link = reverse("incidents:detail", args=[concern.school.code, concern.code])
+            text = body
         else:
-            link = f"/s/{concern.school.code}/"
+            link = reverse("people:school_home", args=[concern.school.code])
             text = f"{body} You cannot open it yourself: please contact the DSL or the head now."
         message_queue(
             kind=Message.Kind.ALERT,
@@ -183,6 +186,34 @@ def _locked(concern: Concern) -> Concern:
     return Concern.objects.select_for_update().select_related("school").get(pk=concern.pk)
 
 
+def _locked_open(concern: Concern) -> Concern:
+    """Every write about an open concern takes the concern's lock first, so two at once never
+    both pass a check the other would fail."""
+    concern = _locked(concern)
+    if concern.status == Status.CLOSED:
+        raise ConcernError("This concern is closed. Reopen it first, with a reason.")
+    return concern
+
+
+def _steps_done(
+    concern: Concern,
+    keys,
+    *,
+    actor: User,
+    entry: TimelineEntry,
+    state: str = StepState.DONE,
+    note: str = "",
+) -> None:
+    """A record does these steps: mark those still open done, linked to the record's entry."""
+    ProcedureStep.objects.filter(concern=concern, key__in=keys, state=StepState.OPEN).update(
+        state=state, done_by=actor, done_at=timezone.now(), note=note, entry=entry
+    )
+
+
+def _kept_by(kept_by: KeptBy) -> set[str]:
+    return {key for key, by in KEPT_BY.items() if by == kept_by}
+
+
 @transaction.atomic
 def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
     concern = _locked(concern)
@@ -192,7 +223,8 @@ def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
     concern.acknowledged_at = timezone.now()
     concern.acknowledged_by = actor
     concern.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
-    _entry(concern, EntryKind.STATUS, actor, "Acknowledged.")
+    entry = _entry(concern, EntryKind.STATUS, actor, "Acknowledged.")
+    _steps_done(concern, _kept_by(KeptBy.ACKNOWLEDGEMENT), actor=actor, entry=entry)
     _audit(actor, concern, "concern.acknowledged")
     return concern
 
@@ -257,12 +289,12 @@ def concern_correct(
 def step_complete(
     *, actor: User, concern: Concern, step: ProcedureStep, done: bool, note: str = ""
 ) -> ProcedureStep:
-    concern = _locked(concern)
+    concern = _locked_open(concern)
     step = ProcedureStep.objects.select_for_update().get(pk=step.pk, concern=concern)
-    if concern.status == Status.CLOSED:
-        raise ConcernError("This concern is closed. Reopen it first, with a reason.")
     if step.state != StepState.OPEN:
         raise ConcernError("That step has been recorded already; add a note to say more.")
+    if step.key in KEPT_BY:
+        raise ConcernError(f"{step.label}: {KEPT_BY[step.key].label}")
     if not done and not note.strip():
         raise ConcernError("Say why this step does not apply.")
     step.state = StepState.DONE if done else StepState.NOT_APPLICABLE
@@ -270,11 +302,12 @@ def step_complete(
     step.done_at = timezone.now()
     step.note = note.strip()
     step.full_clean()
-    step.save()
     text = f"{step.label}: {'done' if done else 'not applicable'}." + (
         f" {step.note}" if step.note else ""
     )
-    _entry(concern, EntryKind.STEP, actor, text)
+    # The entry first: the step changes once (PostgreSQL refuses a second change), linked to it.
+    step.entry = _entry(concern, EntryKind.STEP, actor, text)
+    step.save()
     _audit(actor, concern, "concern.step_recorded", step.key)
     return step
 
@@ -290,6 +323,14 @@ def referral_record(
     reference: str = "",
     reasons: str = "",
 ) -> Referral:
+    concern = _locked_open(concern)
+    review = nudes_review(concern) if concern.category == Category.NUDES else None
+    if review is not None and not referred and not review.all_no:
+        # UKCIS advice: the school may handle it itself only once the five answers are all no.
+        raise ConcernError(
+            "A decision not to refer is recorded after the initial review, once all five "
+            "questions are answered no."
+        )
     referral = Referral(
         concern=concern,
         referred=referred,
@@ -308,7 +349,12 @@ def referral_record(
         text += f". {referral.reasons}" if referral.reasons else "."
     else:
         text = f"Decision not to refer: {referral.reasons}"
-    _entry(concern, EntryKind.REFERRAL, actor, text)
+    entry = _entry(concern, EntryKind.REFERRAL, actor, text)
+    if referred:
+        steps = {key for key, a in AGENCY_STEPS.items() if a == referral.agency}
+        _steps_done(concern, steps, actor=actor, entry=entry)
+    if decides(concern, referral, review):
+        _steps_done(concern, _kept_by(KeptBy.REFERRAL_DECISION), actor=actor, entry=entry)
     _audit(
         actor,
         concern,
@@ -322,6 +368,7 @@ def referral_record(
 def review_meeting_record(
     *, actor: User, concern: Concern, held_on: datetime.date, attendees: str, summary: str
 ) -> ReviewMeeting:
+    concern = _locked_open(concern)
     if concern.category != Category.NUDES:
         raise ConcernError("An initial review meeting is recorded for sharing nudes only.")
     if ReviewMeeting.objects.filter(concern=concern).exists():
@@ -335,23 +382,16 @@ def review_meeting_record(
     )
     meeting.full_clean()
     meeting.save()
-    _entry(
+    entry = _entry(
         concern,
         EntryKind.REVIEW,
         actor,
         f"Initial review meeting on {held_on:%d %B %Y}. Attended: {meeting.attendees}. "
         f"{meeting.summary}",
     )
+    _steps_done(concern, _kept_by(KeptBy.REVIEW_MEETING), actor=actor, entry=entry)
     _audit(actor, concern, "concern.review_meeting_recorded")
     return meeting
-
-
-def next_nudes_question(concern: Concern) -> tuple[str, str] | None:
-    answered = set(concern.nudes_answers.values_list("question", flat=True))
-    for key, text in NUDES_QUESTIONS:
-        if key not in answered:
-            return key, text
-    return None
 
 
 @transaction.atomic
@@ -359,12 +399,13 @@ def nudes_answer(
     *, actor: User, concern: Concern, question: str, answer: bool, note: str = ""
 ) -> NudesAnswer:
     """Answer the five immediate-referral questions one by one, in order, after the meeting."""
-    concern = _locked(concern)
+    concern = _locked_open(concern)
     if concern.category != Category.NUDES:
         raise ConcernError("These questions are for sharing nudes only.")
-    if not ReviewMeeting.objects.filter(concern=concern).exists():
+    review = nudes_review(concern)
+    if review.meeting is None:
         raise ConcernError("Record the initial review meeting first.")
-    expected = next_nudes_question(concern)
+    expected = review.next_question
     if expected is None:
         raise ConcernError("All five questions have been answered.")
     if question != expected[0]:
@@ -386,19 +427,19 @@ def nudes_answer(
 def nudes_decision_record(*, actor: User, concern: Concern, reasons: str) -> Referral:
     """All five questions answered no: the DSL's decision to handle it in school, and why, kept
     as a decision not to refer (UKCIS advice)."""
-    concern = _locked(concern)
+    concern = _locked_open(concern)
     if concern.category != Category.NUDES:
         raise ConcernError("This decision is recorded for sharing nudes only.")
-    answers = list(concern.nudes_answers.values_list("answer", flat=True))
-    if len(answers) < len(NUDES_QUESTIONS):
+    review = nudes_review(concern)
+    if not review.answers_complete:
         raise ConcernError("Answer the five questions first.")
-    if any(answers):
+    if review.any_yes:
         raise ConcernError(
             "A question was answered yes: record the referral to the police and/or children's "
             "social care instead."
         )
-    if concern.referrals.exists():
-        raise ConcernError("A referral decision is recorded already; add a note to say more.")
+    if review.handled_in_school:
+        raise ConcernError("The decision is recorded already; add a note to say more.")
     if not reasons.strip():
         raise ConcernError("Say why it can be handled in school.")
     return referral_record(
@@ -407,35 +448,6 @@ def nudes_decision_record(*, actor: User, concern: Concern, reasons: str) -> Ref
         referred=False,
         reasons=f"Handled in school after the initial review: {reasons.strip()}",
     )
-
-
-def missing_for_close(concern: Concern) -> list[str]:
-    """What stops this concern closing, in words the DSL can act on."""
-    missing = [
-        f"Procedure step not done: {s.label}"
-        for s in concern.steps.all()
-        if s.required and s.state == StepState.OPEN
-    ]
-    if concern.category == Category.NUDES:
-        if not ReviewMeeting.objects.filter(concern=concern).exists():
-            missing.append("The initial review meeting has not been recorded.")
-        answers = {a.question: a.answer for a in concern.nudes_answers.all()}
-        if len(answers) < len(NUDES_QUESTIONS):
-            missing.append("Not all five immediate-referral questions have been answered.")
-        elif any(answers.values()):
-            if not concern.referrals.filter(
-                referred=True, agency__in=("police", "social_care")
-            ).exists():
-                missing.append(
-                    "A question was answered yes: record the referral to the police and/or "
-                    "children's social care."
-                )
-        elif not concern.referrals.exists():
-            missing.append(
-                "All five questions were answered no: record the decision to handle it in "
-                "school, and why (a decision not to refer)."
-            )
-    return missing
 
 
 @transaction.atomic
@@ -452,8 +464,6 @@ def concern_close(
     if concern.status == Status.CLOSED:
         raise ConcernError("This concern is closed already.")
     missing = missing_for_close(concern)
-    if concern.status == Status.REPORTED:
-        missing.insert(0, "The concern has not been acknowledged.")
     if not outcome.strip():
         missing.append("Write the outcome.")
     if not lessons_learnt.strip():
@@ -480,11 +490,21 @@ def concern_close(
         if parents_informed
         else f"Parents not informed: {concern.parents_not_informed_reason}"
     )
-    _entry(
+    entry = _entry(
         concern,
         EntryKind.CLOSED,
         actor,
         f"Closed. Outcome: {concern.outcome} Lessons learnt: {concern.lessons_learnt} {parents}",
+    )
+    # The answer on the closing form is the "parents informed" step: not informed, with the
+    # reason, is the step not applying.
+    _steps_done(
+        concern,
+        _kept_by(KeptBy.CLOSING),
+        actor=actor,
+        entry=entry,
+        state=StepState.DONE if parents_informed else StepState.NOT_APPLICABLE,
+        note="" if parents_informed else concern.parents_not_informed_reason,
     )
     _audit(actor, concern, "concern.closed")
     return concern

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.notify.models import Message
@@ -78,7 +79,7 @@ def send_acceptance_reminders(*, school: School, now: datetime.datetime | None =
                     subject=f"Please read and accept: {version.policy.title}",
                     body=f"{school.name} asks you to read and accept {version.policy.title} "
                     f"(version {version.number}).",
-                    link=f"/s/{school.code}/policies/accept/",
+                    link=reverse("policies:accept", args=[school.code]),
                 )
                 reminder.save(update_fields=["message"])
                 sent += 1
@@ -112,7 +113,7 @@ def send_review_reminders(*, school: School, today: datetime.date | None = None)
                 subject=f"Review due: {version.policy.title}",
                 body=f"{version.policy.title} at {school.name} is due for review on "
                 f"{version.next_review_due:%d %B %Y}.",
-                link=f"/s/{school.code}/policies/{version.policy.code}/",
+                link=reverse("policies:policy_detail", args=[school.code, version.policy.code]),
             )
             reminder.save(update_fields=["message"])
             sent += 1
@@ -156,6 +157,6 @@ def send_overdue_digest(*, school: School, today: datetime.date | None = None) -
                 recipient=user,
                 subject=f"{len(overdue)} policy review(s) overdue at {school.name}",
                 body=f"These policies are past their review date:\n{lines}",
-                link=f"/s/{school.code}/policies/",
+                link=reverse("policies:library", args=[school.code]),
             )
     return len(recipients)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from esafety.notify.models import Message, Reminder
@@ -46,6 +47,20 @@ def _names_a_pupil(*, school, text: str) -> bool:
     )
 
 
+def absolute_url(path: str) -> str:
+    """The address a person opens from an email: SITE_URL and a path made by reverse()."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def _check_link(link: str) -> None:
+    # Links are made with reverse(), never by hand, so a renamed page cannot leave emails
+    # pointing at nothing, and a link cannot name another site.
+    try:
+        resolve(link)
+    except Resolver404:
+        raise ValueError(f"A message's link must be made by reverse(), not {link!r}") from None
+
+
 def message_queue(
     *,
     kind: str,
@@ -64,6 +79,8 @@ def message_queue(
     """
     if recipient is None and not to_email:
         raise ValueError("A message needs a recipient or an email address")
+    if link:
+        _check_link(link)
     if len(body) > MAX_BODY_CHARS:
         raise UnsafeMessageError(
             f"A message body of {len(body)} characters is a narrative: say what needs attention "
@@ -113,7 +130,7 @@ def message_render(*, message: Message) -> tuple[str, str]:
     """The subject and text of the email: the message's own words, its link and a fixed footer."""
     text = render_to_string(
         "notify/email.txt",
-        {"message": message, "url": f"{settings.SITE_URL}{message.link}" if message.link else ""},
+        {"message": message, "url": absolute_url(message.link) if message.link else ""},
     )
     return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}", text
 

@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.audit.services import audit_record
@@ -257,7 +258,7 @@ def invitation_create(
             f"{invitation.get_role_display().lower()}. The link below works for "
             f"{INVITATION_DAYS} days."
         ),
-        link=f"/invitations/{token}/",
+        link=reverse("people:invitation_accept", args=[token]),
     )
     return invitation, token
 

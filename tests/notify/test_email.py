@@ -8,6 +8,11 @@ from esafety.people.models import Role
 from tests.factories import PupilFactory
 from tests.notify.helpers import assert_no_pupil_names_in_outbox
 
+# A page of the site, as every message's link is: made by reverse(), never by hand.
+SCHOOL = "5c0c8a2e-4a35-4f0e-8d83-3b2f8f8e9c11"
+CONCERN = "0b5a2d1c-7a1e-4c8e-9b61-1d9f0b6a2e47"
+LINK = f"/s/{SCHOOL}/concerns/{CONCERN}/"
+
 FOOTER = (
     "Sign in to esafety to see the details. This email deliberately says no more: safeguarding\n"
     "information stays inside the system.\n\n"
@@ -31,7 +36,7 @@ def test_it_says_only_what_it_was_given_in_an_alert(personas, pupils, settings):
         recipient=personas.dsl,
         subject="A concern needs your attention",
         body="A member of staff has recorded a concern at Oakfield Primary.",
-        link="/s/abc/concerns/def/",
+        link=LINK,
     )
     assert tasks.send_message(message.pk)
     [email] = mail.outbox
@@ -39,7 +44,7 @@ def test_it_says_only_what_it_was_given_in_an_alert(personas, pupils, settings):
     assert email.subject == "[esafety] A concern needs your attention"
     assert email.body == (
         "A member of staff has recorded a concern at Oakfield Primary.\n\n"
-        "https://esafety.example.org/s/abc/concerns/def/\n\n" + FOOTER
+        f"https://esafety.example.org{LINK}\n\n" + FOOTER
     )
     assert email.alternatives == []  # no HTML part that could say more
     assert email.attachments == []
@@ -92,11 +97,11 @@ def test_it_sends_a_message_naming_a_pupil_without_its_text_in_production(
         to_email="dsl@oakfield.test",
         subject="Concern",
         body="Rory Oyelaran was seen crying after the e-safety lesson.",
-        link="/s/abc/concerns/def/",
+        link=LINK,
     )
     assert message.subject == services.REDACTED_SUBJECT
     assert message.body == services.REDACTED_BODY
-    assert message.link == "/s/abc/concerns/def/"  # the alert still reaches the DSL
+    assert message.link == LINK  # the alert still reaches the DSL
     assert "Oyelaran" not in caplog.text
     assert "named a pupil" in caplog.text
     tasks.send_message(message.pk)

@@ -1,10 +1,12 @@
 import datetime
 import smtplib
+import uuid
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety.notify import services, tasks
@@ -18,7 +20,7 @@ def queue_alert(school, **kw) -> Message:
         to_email=kw.pop("to_email", "dsl@oakfield.test"),
         subject=kw.pop("subject", "A concern needs your attention"),
         body=kw.pop("body", "A member of staff has recorded a concern."),
-        link=kw.pop("link", "/s/x/concerns/1/"),
+        link=kw.pop("link", reverse("incidents:detail", args=[school.code, uuid.uuid4()])),
         **kw,
     )
 

@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
+from esafety.notify.services import absolute_url
 from esafety.people import services
 from esafety.people.models import Role
 
@@ -19,8 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--timezone", default="Europe/London")
 
     def handle(self, *args, name: str, urn: str, head_email: str, timezone: str, **opts) -> None:
-        from django.conf import settings
-
         try:
             with transaction.atomic():
                 school = services.school_create(
@@ -33,7 +33,8 @@ class Command(BaseCommand):
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items())
             raise CommandError(problems) from None
         self.stdout.write(self.style.SUCCESS(f"Created {school.name} (URN {school.urn})."))
+        link = absolute_url(reverse("people:invitation_accept", args=[token]))
         self.stdout.write(
             f"The headteacher's invitation was emailed to {head_email.lower()}. Its link, valid "
-            f"for {services.INVITATION_DAYS} days:\n  {settings.SITE_URL}/invitations/{token}/"
+            f"for {services.INVITATION_DAYS} days:\n  {link}"
         )

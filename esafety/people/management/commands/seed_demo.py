@@ -2,6 +2,8 @@
 
 import datetime
 import random
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -222,8 +224,19 @@ class Command(BaseCommand):
         if any(secret for *_, secret in logins):
             w(
                 "Privileged users sign in with a code from an authenticator app: add the TOTP "
-                "secret to one, or run `python manage.py demo_totp EMAIL` for the current code."
+                f"secret to one, or run `{_python()} manage.py demo_totp EMAIL` for the current "
+                "code."
             )
+
+
+def _python() -> str:
+    # The interpreter that runs this command (.venv/bin/python under make): a bare `python`
+    # outside the venv has no Django.
+    executable = Path(sys.executable)
+    try:
+        return str(executable.relative_to(Path.cwd()))
+    except ValueError:
+        return str(executable)
 
 
 def _enrol_totp(user) -> str:
