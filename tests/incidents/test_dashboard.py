@@ -57,6 +57,25 @@ def test_it_puts_immediate_risk_first_and_marks_overdue_concerns(
     assert [w.overdue for w in response.context["waiting"]] == [True, True, False]
 
 
+def test_it_puts_child_protection_before_the_rest_after_immediate_risk(
+    personas, client_for, log_concern, dashboard_url
+):
+    start = timezone.now()
+    with time_machine.travel(start - datetime.timedelta(minutes=50), tick=False):
+        scam = log_concern("commerce")  # the oldest, but not child protection
+    with time_machine.travel(start - datetime.timedelta(minutes=40), tick=False):
+        filtering = log_concern("filtering_breach")
+    with time_machine.travel(start - datetime.timedelta(minutes=30), tick=False):
+        bullying = log_concern("cyberbullying")
+    with time_machine.travel(start - datetime.timedelta(minutes=20), tick=False):
+        nudes = log_concern("nudes")
+    with time_machine.travel(start - datetime.timedelta(minutes=10), tick=False):
+        urgent_scam = log_concern("commerce", immediate_risk=True)
+    with time_machine.travel(start, tick=False):
+        waiting = client_for(personas.dsl).get(dashboard_url).context["waiting"]
+    assert [w.concern for w in waiting] == [urgent_scam, bullying, nudes, scam, filtering]
+
+
 def test_it_counts_open_concerns_by_category_and_status(
     personas, client_for, log_concern, dashboard_url
 ):
