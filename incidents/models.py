@@ -7,6 +7,9 @@ from django.db.models import Q
 from esafety.base import TimeStampedModel
 from incidents.categories import Category, FourC, Route
 
+# Crockford's base32: no I, L, O or U, so a reference read aloud is not misheard.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
 
 class Status(models.TextChoices):
     REPORTED = "reported", "Reported"
@@ -90,7 +93,17 @@ class Concern(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"C{self.number:05d}"
+        """What people call the concern: C-7KQ2-M9XD, from its random code.
+
+        Never the running number: a DSL who sees C00041 and C00043 would know that C00042
+        exists and is hidden from them, which is to say it is about them. Eight characters of
+        Crockford base32 (40 bits) are easy to read out on the phone and, at ten thousand
+        concerns a school, collide about once in twenty thousand schools; the code stays the
+        unique key.
+        """
+        value = self.code.int >> 88
+        chars = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(35, -1, -5))
+        return f"C-{chars[:4]}-{chars[4:]}"
 
     @property
     def is_open(self) -> bool:
