@@ -1,3 +1,4 @@
+import logging
 import time
 from collections.abc import Callable
 
@@ -5,14 +6,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from esafety import context
 from esafety.people.access import is_privileged
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -50,6 +55,57 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached answers 503 with a page that says nothing was saved.
+
+    Django's bare "Server Error (500)" left a teacher who had just logged a concern not knowing
+    it was lost. The database is checked before anything else reads it (the session, the user):
+    a stale persistent connection fails its health check here and is reopened, and if that
+    fails the request stops at once. A view whose database went away mid-request gets the same
+    page. Every later request tries again, so the site recovers by itself when the database is
+    back. The page is rendered without a request: no context processor may query the database.
+    """
+
+    RETRY_AFTER_SECONDS = 120
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection = connections[DEFAULT_DB_ALIAS]
+        try:
+            connection.close_if_health_check_failed()
+            connection.ensure_connection()
+        except (OperationalError, InterfaceError) as e:
+            return self.unavailable(e)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (OperationalError, InterfaceError)) and not _database_answers():
+            return self.unavailable(exception)
+        # Anything else (a lock timeout on a database that answers) is an ordinary error.
+        return None
+
+    def unavailable(self, e: Exception) -> HttpResponse:
+        # The class only: a database error's text can quote a row.
+        logger.error("database unreachable (%s): answered 503", type(e).__name__)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _database_answers() -> bool:
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.connection is None:
+        try:
+            connection.ensure_connection()
+        except (OperationalError, InterfaceError):
+            return False
+        return True
+    return connection.is_usable()
 
 
 class PrivilegedIdleTimeoutMiddleware:

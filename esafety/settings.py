@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "esafety.middleware.RequestContextMiddleware",
     "esafety.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the user; static files above never need the database.
+    "esafety.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +153,8 @@ try:
         "default": dj_database_url.parse(
             env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'esafety.sqlite3'}") or "",
             conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
+            # A kept connection is checked before a request reuses it, so the site recovers by
+            # itself when a restarted database comes back (a 503 page says so while it is away).
             conn_health_checks=True,
         )
     }
@@ -165,9 +169,15 @@ if DATABASES["default"]["ENGINE"] not in (
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL when ESAFETY_ENV=production")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serves the first look and the server-less test run; WAL lets the worker and the
-    # web server read while the other writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    # SQLite serves the first look and the server-less test run. WAL lets the worker and the web
+    # server read while the other writes. Every transaction takes the write lock when it begins
+    # (IMMEDIATE) and waits up to 20 s for it: a deferred one that read first and then wrote
+    # failed at once with "database is locked" when the worker had written in between.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
