@@ -17,25 +17,45 @@ def clamp_escalation_minutes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_invitation_by_setup'),
+        ("people", "0002_invitation_by_setup"),
     ]
 
     operations = [
         migrations.RunPython(clamp_escalation_minutes, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='school',
-            name='escalation_minutes',
-            field=models.PositiveIntegerField(default=60, help_text='Minutes before an unacknowledged concern is escalated.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10080)]),
+            model_name="school",
+            name="escalation_minutes",
+            field=models.PositiveIntegerField(
+                default=60,
+                help_text="Minutes before an unacknowledged concern is escalated.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(10080),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='school',
-            name='immediate_risk_escalation_minutes',
-            field=models.PositiveIntegerField(default=10, help_text='Minutes before an unacknowledged concern with a child at immediate risk is escalated.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10080)]),
+            model_name="school",
+            name="immediate_risk_escalation_minutes",
+            field=models.PositiveIntegerField(
+                default=10,
+                help_text="Minutes before an unacknowledged concern with a child at immediate risk is escalated.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(10080),
+                ],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='school',
-            constraint=models.CheckConstraint(condition=models.Q(('escalation_minutes__lte', 10080), ('immediate_risk_escalation_minutes__gte', 1), ('immediate_risk_escalation_minutes__lte', 10080)), name='people_school_escalation_in_range'),
+            model_name="school",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("escalation_minutes__lte", 10080),
+                    ("immediate_risk_escalation_minutes__gte", 1),
+                    ("immediate_risk_escalation_minutes__lte", 10080),
+                ),
+                name="people_school_escalation_in_range",
+            ),
         ),
     ]
