@@ -184,11 +184,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
 CACHE_URL = env("CACHE_URL", "")
+# Created by the migration esafety/people/migrations/0004_cache_table.py.
+CACHE_TABLE = "esafety_cache"
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+    # The cache holds the sign-in rate limits. Sign-in must work while Redis is down, and the
+    # lock-out must still hold in every web process: a Redis that does not answer within half a
+    # second hands over to the database cache (its table comes with the migrations).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "esafety.cache.FailoverCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database"},
+        },
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        },
     }
 elif PRODUCTION:
     # Sign-in rate limits must be shared by every web process, so production needs Redis.
