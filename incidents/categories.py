@@ -55,6 +55,14 @@ class CategoryInfo:
     never: tuple[str, ...]
     steps: tuple[Step, ...] = field(default_factory=tuple)
     attachments_refused_because: str = ""
+    # How the category reads inside a sentence ("the procedure for …"), where its label, written
+    # as a heading, does not.
+    sentence_name: str = ""
+
+    @property
+    def in_a_sentence(self) -> str:
+        label = self.category.label
+        return self.sentence_name or label[:1].lower() + label[1:]
 
 
 NO_IMAGES = (
@@ -205,6 +213,7 @@ CATEGORIES: dict[str, CategoryInfo] = {
         route=Route.ONLINE_SAFETY_LEAD,
         child_protection=False,
         allows_attachments=True,
+        sentence_name="a filtering or monitoring breach",
         do_now=(
             "Note the web address, the device and the time.",
             "Turn the screen off or close the page; do not go back to it.",
@@ -315,3 +324,39 @@ NUDES_QUESTIONS: tuple[tuple[str, str], ...] = (
         "Is a child at immediate risk of harm (for example suicidal or self-harming)?",
     ),
 )
+
+
+# Steps that a structured record does: recording the acknowledgement, the initial review meeting,
+# the referral decision or (at closing) whether the parents were informed completes the step,
+# linked to the record, so the DSL never records the same fact twice and a step can never say
+# "done" while its record is missing. These steps are not ticked by hand.
+class KeptBy(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Done when the concern is acknowledged."
+    REVIEW_MEETING = "review_meeting", "Done when the initial review meeting is recorded."
+    REFERRAL_DECISION = (
+        "referral_decision",
+        "Done when the referral decision is recorded: a referral, or a decision not to refer, "
+        "with its reasons.",
+    )
+    CLOSING = "closing", "Answered when the concern is closed (were the parents informed?)."
+
+
+KEPT_BY: dict[str, KeptBy] = {
+    "notify_dsl": KeptBy.ACKNOWLEDGEMENT,
+    "head_informed": KeptBy.ACKNOWLEDGEMENT,
+    "initial_review": KeptBy.REVIEW_MEETING,
+    "referral_decision": KeptBy.REFERRAL_DECISION,
+    "decision": KeptBy.REFERRAL_DECISION,
+    "inform_parents": KeptBy.CLOSING,
+}
+
+# Steps a referral to an outside agency does (step key: agency). They may also be ticked by hand,
+# or marked not applicable where they are optional.
+AGENCY_STEPS: dict[str, str] = {
+    "police": "police",
+    "social_care": "social_care",
+    "ceop": "ceop",
+    "iwf": "iwf",
+    "lado": "lado",
+    "prevent": "prevent",
+}

@@ -141,9 +141,20 @@ class ReferralForm(forms.Form):
         help_text="Needed when you decide not to refer: KCSIE asks for the reasons to be kept.",
     )
 
+    def __init__(self, *args, child_protection: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A child-protection record keeps the reasons for every referral decision (KCSIE).
+        self.child_protection = child_protection
+        if child_protection:
+            self.fields[
+                "reasons"
+            ].help_text = "Why you referred, or why not: KCSIE asks for the reasons to be kept."
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("decision") == self.REFERRED:
+            if self.child_protection and not data.get("reasons", "").strip():
+                self.add_error("reasons", "Give the reasons for the referral.")
             if not data.get("agency"):
                 self.add_error("agency", "Choose the agency the concern was referred to.")
             if not data.get("referred_on"):

@@ -131,9 +131,10 @@ class ConcernPupil(models.Model):
 
 
 class ConcernStaff(models.Model):
-    """A member of staff involved. Whoever is named here never sees the concern."""
+    """A member of staff involved. Whoever is named here never sees the concern, so a row is
+    never changed or removed (append-only in PostgreSQL): that would unhide the concern."""
 
-    concern = models.ForeignKey(Concern, models.CASCADE, related_name="staff_links")
+    concern = models.ForeignKey(Concern, models.PROTECT, related_name="staff_links")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="concerns_involved_in"
     )
@@ -154,9 +155,12 @@ class StepState(models.TextChoices):
 
 
 class ProcedureStep(models.Model):
-    """One step of the category's procedure, copied onto the concern when it was logged."""
+    """One step of the category's procedure, copied onto the concern when it was logged.
 
-    concern = models.ForeignKey(Concern, models.CASCADE, related_name="steps")
+    Recorded once: PostgreSQL allows only the change from open to done or not applicable (who,
+    when, note, entry filled in), and refuses every other change and every removal."""
+
+    concern = models.ForeignKey(Concern, models.PROTECT, related_name="steps")
     order = models.PositiveSmallIntegerField()
     key = models.CharField(max_length=32)
     label = models.CharField(max_length=200)
@@ -167,6 +171,11 @@ class ProcedureStep(models.Model):
     )
     done_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The timeline entry that records it: the step's own, or the record that did the step (the
+    # acknowledgement, the initial review meeting, the referral, the closing).
+    entry = models.ForeignKey(
+        "TimelineEntry", models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["order"]

@@ -19,7 +19,6 @@ from esafety.people.models import Pupil, School, User
 from incidents import routing
 from incidents.categories import AGENCY_STEPS, KEPT_BY, Category, KeptBy, info
 from incidents.evidence import MAX_FILES, EvidenceRefused, check_file
-from incidents.procedure import decides, missing_for_close, nudes_review
 from incidents.models import (
     OPEN_STATUSES,
     Attachment,
@@ -35,6 +34,7 @@ from incidents.models import (
     StepState,
     TimelineEntry,
 )
+from incidents.procedure import decides, missing_for_close, nudes_review
 
 
 class ConcernError(Exception):
@@ -325,12 +325,6 @@ def referral_record(
 ) -> Referral:
     concern = _locked_open(concern)
     review = nudes_review(concern) if concern.category == Category.NUDES else None
-    if review is not None and not referred and not review.all_no:
-        # UKCIS advice: the school may handle it itself only once the five answers are all no.
-        raise ConcernError(
-            "A decision not to refer is recorded after the initial review, once all five "
-            "questions are answered no."
-        )
     referral = Referral(
         concern=concern,
         referred=referred,
@@ -413,12 +407,15 @@ def nudes_answer(
     row = NudesAnswer.objects.create(
         concern=concern, question=question, answer=answer, note=note.strip(), answered_by=actor
     )
-    _entry(
+    entry = _entry(
         concern,
         EntryKind.ANSWER,
         actor,
         f"{expected[1]} {'Yes' if answer else 'No'}." + (f" {row.note}" if row.note else ""),
     )
+    # A decision recorded before the last answer becomes the referral decision with it.
+    if nudes_review(concern).decided:
+        _steps_done(concern, _kept_by(KeptBy.REFERRAL_DECISION), actor=actor, entry=entry)
     _audit(actor, concern, "concern.referral_question_answered", question)
     return row
 

@@ -22,8 +22,8 @@ from esafety.people import selectors as people_selectors
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from incidents import selectors, services
-from incidents.categories import NUDES_QUESTIONS, Category, info
+from incidents import procedure, selectors, services
+from incidents.categories import KEPT_BY, NUDES_QUESTIONS, Category, info
 from incidents.forms_work import (
     CloseForm,
     CorrectionForm,
@@ -36,7 +36,7 @@ from incidents.forms_work import (
     StatusForm,
     StepForm,
 )
-from incidents.models import Agency, Concern, ReviewMeeting, Status, StepState
+from incidents.models import Concern, Status, StepState
 
 # The chair of governors is a governor: let governors through school_view, then refuse every
 # governor who is not the chair (can_work_concerns) before anything else happens.
@@ -87,38 +87,34 @@ def _step_form(step, data=None) -> StepForm:
     return StepForm(data, prefix=f"step-{step.key}")
 
 
+def _referral_form(concern: Concern, data=None) -> ReferralForm:
+    return ReferralForm(
+        data, prefix="ref", child_protection=info(concern.category).child_protection
+    )
+
+
 def _correction_form(entry, data=None) -> CorrectionForm:
     return CorrectionForm(data, prefix=f"correct-{entry.code}")
 
 
-def _nudes(concern: Concern, bound: dict) -> dict:
-    """Where the sharing-nudes review has got to, and the form for its next step."""
-    meeting = ReviewMeeting.objects.filter(concern=concern).first()
-    answers = {a.question: a for a in concern.nudes_answers.all()}
-    answered = [(text, answers[key]) for key, text in NUDES_QUESTIONS if key in answers]
-    state = {"meeting": meeting, "answered": answered, "total": len(NUDES_QUESTIONS)}
-    if meeting is None:
+def _nudes(review: procedure.NudesReview, bound: dict) -> dict:
+    """The sharing-nudes review (procedure.nudes_review: the same state closing reads) and the
+    form for its next step."""
+    state: dict = {"review": review}
+    if review.meeting is None:
         state["meeting_form"] = bound.get("meeting") or ReviewMeetingForm(prefix="meeting")
         return state
-    upcoming = services.next_nudes_question(concern)
+    upcoming = review.next_question
     if upcoming is not None:
         key, text = upcoming
-        state["question"] = {"key": key, "text": text, "number": len(answered) + 1}
+        number = len(review.answered) + 1
         form = bound.get("question") or NudesAnswerForm(
             prefix="question", initial={"question": key}
         )
-        form.fields[
-            "answer"
-        ].label = f"Question {len(answered) + 1} of {len(NUDES_QUESTIONS)}: {text}"
+        form.fields["answer"].label = f"Question {number} of {len(NUDES_QUESTIONS)}: {text}"
         state["question_form"] = form
         return state
-    referrals = list(concern.referrals.all())
-    state["any_yes"] = any(a.answer for a in answers.values())
-    state["referred"] = [
-        r for r in referrals if r.referred and r.agency in (Agency.POLICE, Agency.SOCIAL_CARE)
-    ]
-    state["decision"] = [r for r in referrals if not r.referred]
-    if not state["any_yes"] and not referrals:
+    if review.all_no and not review.decided:
         state["decision_form"] = bound.get("decision") or NudesDecisionForm(prefix="decision")
     return state
 
@@ -146,16 +142,21 @@ def _render_detail(
         for e in entries
     ]
     stepping = bound.get("step")
+    entry_codes = {e.pk: e.code for e in entries}
     steps = [
         {
             "step": s,
+            # A step that a record does is never ticked by hand: the page says which record.
+            "kept_by": KEPT_BY.get(s.key),
             "form": (stepping[1] if stepping and stepping[0] == s.pk else _step_form(s))
-            if s.state == StepState.OPEN
+            if s.state == StepState.OPEN and s.key not in KEPT_BY
             else None,
+            "entry_code": entry_codes.get(s.entry_id),
         }
         for s in concern.steps.all()
     ]
     closed = concern.status == Status.CLOSED
+    review = procedure.nudes_review(concern) if concern.category == Category.NUDES else None
     ctx = {
         "access": access,
         "nav": nav_for(access),
@@ -163,7 +164,8 @@ def _render_detail(
         "guidance": info(concern.category),
         "entries": rows,
         "steps": steps,
-        "steps_open": sum(1 for s in concern.steps.all() if s.required and s.state == "open"),
+        # The same list the closing page shows, so "what is left" never differs between them.
+        "missing": [] if closed else procedure.missing_for_close(concern, review),
         "pupil_links": list(concern.pupil_links.all()),
         "can_see_chronology": access.has(*CHRONOLOGY_ROLES),
         "closed": closed,
@@ -171,9 +173,9 @@ def _render_detail(
         if closed or concern.status == Status.REPORTED
         else bound.get("status") or StatusForm(prefix="status", current=concern.status),
         "note_form": bound.get("note") or NoteForm(prefix="note"),
-        "referral_form": None if closed else bound.get("referral") or ReferralForm(prefix="ref"),
+        "referral_form": None if closed else bound.get("referral") or _referral_form(concern),
         "reopen_form": bound.get("reopen") or ReopenForm(prefix="reopen") if closed else None,
-        "nudes": _nudes(concern, bound) if concern.category == Category.NUDES else None,
+        "nudes": _nudes(review, bound) if review is not None else None,
     }
     # A form that did not validate is shown again with its errors, as every form here is (200).
     return render(request, "incidents/concern_detail.html", ctx)
@@ -297,7 +299,7 @@ def step(request: HttpRequest, access: SchoolAccess, code: UUID, step: str) -> H
 @require_POST
 def referral(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     concern = _concern(access, code)
-    form = ReferralForm(request.POST, prefix="ref")
+    form = _referral_form(concern, request.POST)
     if not form.is_valid():
         return _invalid(request, access, concern, "referral", form)
     data = form.cleaned_data
@@ -419,9 +421,6 @@ def close(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRespons
             return redirect(_detail_url(concern))
     # This page shows the procedure's state: a read of the concern like any other.
     services.concern_record_read(actor=request.user, concern=concern)
-    missing = services.missing_for_close(concern)
-    if concern.status == Status.REPORTED:
-        missing.insert(0, "The concern has not been acknowledged.")
     return render(
         request,
         "incidents/concern_close.html",
@@ -430,7 +429,7 @@ def close(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRespons
             "nav": nav_for(access),
             "concern": concern,
             "form": form,
-            "missing": missing,
+            "missing": procedure.missing_for_close(concern),
             "refused": refused,
         },
     )

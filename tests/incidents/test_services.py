@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from esafety.notify.models import Message
 from esafety.notify.tasks import sweep_outbox
-from incidents import services
-from incidents.categories import CATEGORIES, IMAGE_CATEGORIES, Category, Route
+from incidents import procedure, services
+from incidents.categories import CATEGORIES, IMAGE_CATEGORIES, KEPT_BY, Category, Route
 from incidents.evidence import EvidenceRefused
-from incidents.models import Attachment, Concern, Status, StepState
+from incidents.models import Attachment, Concern, EntryKind, Status, StepState
 from tests.factories import PupilFactory
 from tests.incidents.conftest import PDF, PNG, pdf, png
 
@@ -141,7 +141,8 @@ def test_it_refuses_to_close_with_a_required_step_open(personas, log_concern):
 
 
 def _work_all_steps(concern, actor):
-    for step in concern.steps.all():
+    """Tick every step done by hand: the steps a record does (KEPT_BY) are left to the record."""
+    for step in concern.steps.filter(state=StepState.OPEN).exclude(key__in=KEPT_BY):
         services.step_complete(actor=actor, concern=concern, step=step, done=True, note="Done.")
 
 
@@ -255,6 +256,7 @@ def test_nudes_any_yes_needs_a_police_or_social_care_referral_to_close(personas,
         agency="social_care",
         referred_on=datetime.date.today(),
         reference="MASH-1234",
+        reasons="A question was answered yes: doubt about capacity to consent.",
     )
     assert _close(personas, concern).status == Status.CLOSED
 
@@ -359,3 +361,247 @@ def test_an_escalation_to_someone_who_cannot_open_the_concern_links_to_the_schoo
     assert head.link == f"/s/{personas.school.code}/concerns/{concern.code}/"
     assert chair.link == f"/s/{personas.school.code}/"
     assert "contact the DSL or the head" in chair.body
+
+
+# Every child-protection concern needs its referral decision, with the reasons (KCSIE Annex C).
+
+CHILD_PROTECTION = sorted(c for c, i in CATEGORIES.items() if i.child_protection and c != "nudes")
+
+
+def _ready_to_close(personas, log_concern, category):
+    staff = [personas.office] if category == Category.STAFF_CONDUCT else []
+    concern = log_concern(category, staff=staff)
+    actor = personas.head if category == Category.STAFF_CONDUCT else personas.dsl
+    services.concern_acknowledge(actor=actor, concern=concern)
+    _work_all_steps(concern, actor)
+    return concern, actor
+
+
+def _close_as(actor, concern):
+    return services.concern_close(
+        actor=actor,
+        concern=concern,
+        outcome="Handled.",
+        lessons_learnt="Reviewed.",
+        parents_informed=True,
+    )
+
+
+@pytest.mark.parametrize("category", CHILD_PROTECTION)
+def test_a_child_protection_concern_closes_only_with_its_referral_decision(
+    personas, log_concern, category
+):
+    concern, actor = _ready_to_close(personas, log_concern, category)
+    with pytest.raises(services.ConcernError) as e:
+        _close_as(actor, concern)
+    assert str(e.value).splitlines()[1:] == [procedure.REFERRAL_DECISION_MISSING]
+    # A referral without the reason for it is not yet the decision KCSIE asks to be kept.
+    services.referral_record(
+        actor=actor,
+        concern=concern,
+        referred=True,
+        agency="police",
+        referred_on=datetime.date.today(),
+    )
+    with pytest.raises(services.ConcernError, match="Record the referral decision"):
+        _close_as(actor, concern)
+    services.referral_record(
+        actor=actor,
+        concern=concern,
+        referred=True,
+        agency="lado" if category == Category.STAFF_CONDUCT else "social_care",
+        referred_on=datetime.date.today(),
+        reasons="Threshold for a referral met.",
+    )
+    assert _close_as(actor, concern).status == Status.CLOSED
+
+
+def test_a_radicalisation_concern_closes_with_a_decision_not_to_refer_and_its_reasons(
+    personas, log_concern
+):
+    concern, actor = _ready_to_close(personas, log_concern, Category.RADICALISATION)
+    services.referral_record(
+        actor=actor,
+        concern=concern,
+        referred=False,
+        reasons="Talked it through with the family; no sign of being drawn in.",
+    )
+    assert _close_as(actor, concern).status == Status.CLOSED
+    step = concern.steps.get(key="decision")
+    assert step.state == StepState.DONE
+
+
+@pytest.mark.parametrize(
+    "category", sorted(c for c, i in CATEGORIES.items() if not i.child_protection)
+)
+def test_a_concern_outside_child_protection_closes_without_a_referral_decision(
+    personas, log_concern, category
+):
+    concern, actor = _ready_to_close(personas, log_concern, category)
+    assert _close_as(actor, concern).status == Status.CLOSED
+
+
+def test_nudes_all_no_is_not_satisfied_by_an_iwf_report(personas, log_concern):
+    concern = _nudes_ready(personas, log_concern)
+    _answer_all(personas, concern, [False] * 5)
+    services.referral_record(
+        actor=personas.dsl,
+        concern=concern,
+        referred=True,
+        agency="iwf",
+        referred_on=datetime.date.today(),
+        reasons="The image was reported for removal.",
+    )
+    with pytest.raises(services.ConcernError, match="handle it in school"):
+        _close(personas, concern)
+    # The IWF report does not stand in the way of the decision it is not.
+    services.nudes_decision_record(
+        actor=personas.dsl, concern=concern, reasons="Same age, consensual, images deleted."
+    )
+    assert _close(personas, concern).status == Status.CLOSED
+
+
+def test_nudes_all_no_may_still_be_referred_to_the_police_with_the_reasons(personas, log_concern):
+    concern = _nudes_ready(personas, log_concern)
+    _answer_all(personas, concern, [False] * 5)
+    services.referral_record(
+        actor=personas.dsl,
+        concern=concern,
+        referred=True,
+        agency="police",
+        referred_on=datetime.date.today(),
+        reasons="None of the five holds, but the family asked for police advice.",
+    )
+    assert _close(personas, concern).status == Status.CLOSED
+
+
+# A record does its step: the DSL never records the same fact twice.
+
+
+def test_each_record_completes_its_step_with_a_link_to_it(personas, log_concern):
+    concern = log_concern("nudes")
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    services.review_meeting_record(
+        actor=personas.dsl,
+        concern=concern,
+        held_on=datetime.date.today(),
+        attendees="DSL",
+        summary="Reviewed.",
+    )
+    _answer_all(personas, concern, [False] * 5)
+    decision = services.nudes_decision_record(
+        actor=personas.dsl, concern=concern, reasons="Same age, consensual."
+    )
+    steps = {s.key: s for s in concern.steps.all()}
+    entries = concern.entries
+    assert steps["notify_dsl"].entry == entries.get(kind=EntryKind.STATUS, text="Acknowledged.")
+    assert steps["initial_review"].entry == entries.get(kind=EntryKind.REVIEW)
+    assert steps["referral_decision"].entry == entries.get(kind=EntryKind.REFERRAL)
+    assert decision.reasons in steps["referral_decision"].entry.text
+    for key in ("notify_dsl", "initial_review", "referral_decision"):
+        assert (steps[key].state, steps[key].done_by) == (StepState.DONE, personas.dsl), key
+    assert steps["inform_parents"].state == StepState.OPEN
+
+    _work_all_steps(concern, personas.dsl)
+    _close(personas, concern)
+    parents = concern.steps.get(key="inform_parents")
+    assert (parents.state, parents.done_by) == (StepState.DONE, personas.dsl)
+    assert parents.entry == entries.get(kind=EntryKind.CLOSED)
+    # Nothing left open: every step was done once, by hand or by its record.
+    assert not concern.steps.filter(state=StepState.OPEN).exists()
+
+
+def test_a_step_done_by_hand_links_to_its_own_entry(personas, log_concern):
+    concern = log_concern("cyberbullying")
+    step = services.step_complete(
+        actor=personas.dsl,
+        concern=concern,
+        step=concern.steps.get(key="evidence"),
+        done=True,
+        note="Screenshots kept.",
+    )
+    assert step.entry.kind == EntryKind.STEP
+    assert "Screenshots kept." in step.entry.text
+
+
+def test_the_head_acknowledging_an_allegation_is_the_head_informed_step(personas, log_concern):
+    concern = log_concern("staff_conduct", staff=[personas.office])
+    services.concern_acknowledge(actor=personas.head, concern=concern)
+    step = concern.steps.get(key="head_informed")
+    assert (step.state, step.done_by) == (StepState.DONE, personas.head)
+
+
+def test_a_referral_to_an_agency_completes_that_agencys_step(personas, log_concern):
+    concern = log_concern("online_sexual_abuse")
+    services.referral_record(
+        actor=personas.dsl,
+        concern=concern,
+        referred=True,
+        agency="police",
+        referred_on=datetime.date.today(),
+        reference="101-778",
+        reasons="An adult asked to meet the child.",
+    )
+    steps = {s.key: s.state for s in concern.steps.all()}
+    assert steps["police"] == StepState.DONE
+    assert steps["social_care"] == StepState.OPEN  # a referral to the police is not that one
+
+
+@pytest.mark.parametrize("key", sorted(KEPT_BY.keys() & {"notify_dsl", "initial_review"}))
+def test_a_step_a_record_does_is_not_ticked_by_hand(personas, log_concern, key):
+    concern = log_concern("nudes")
+    with pytest.raises(services.ConcernError, match="Done when"):
+        services.step_complete(
+            actor=personas.dsl, concern=concern, step=concern.steps.get(key=key), done=True
+        )
+    assert concern.steps.get(key=key).state == StepState.OPEN
+
+
+# Every write about a concern takes its lock and refuses a closed concern.
+
+
+def _closed(personas, log_concern):
+    concern = log_concern("misinformation")
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    _work_all_steps(concern, personas.dsl)
+    return _close(personas, concern)
+
+
+def test_a_referral_cannot_be_added_to_a_closed_concern(personas, log_concern):
+    concern = _closed(personas, log_concern)
+    with pytest.raises(services.ConcernError, match="closed"):
+        services.referral_record(
+            actor=personas.dsl, concern=concern, referred=False, reasons="Too late."
+        )
+    assert not concern.referrals.exists()
+
+
+def test_the_nudes_review_cannot_be_added_to_a_closed_concern(personas, log_concern):
+    concern = _nudes_ready(personas, log_concern)
+    _answer_all(personas, concern, [True] + [False] * 4)
+    services.referral_record(
+        actor=personas.dsl,
+        concern=concern,
+        referred=True,
+        agency="police",
+        referred_on=datetime.date.today(),
+        reasons="An adult is involved.",
+    )
+    _close(personas, concern)
+    with pytest.raises(services.ConcernError, match="closed"):
+        services.nudes_decision_record(actor=personas.dsl, concern=concern, reasons="Late.")
+
+
+@pytest.mark.postgres
+def test_a_referral_takes_the_concerns_lock_first(personas, log_concern):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    concern = log_concern("cyberbullying")
+    with CaptureQueriesContext(connection) as queries:
+        services.referral_record(
+            actor=personas.dsl, concern=concern, referred=False, reasons="Handled in school."
+        )
+    statements = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert 'FROM "incidents_concern"' in statements[0]
+    assert statements[0].endswith("FOR UPDATE")

@@ -1,6 +1,7 @@
 """Working a concern through its pages: the detail, every action, closing, reopening, evidence."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
 from incidents import services
-from incidents.categories import NUDES_QUESTIONS
+from incidents.categories import KEPT_BY, NUDES_QUESTIONS
 from incidents.models import (
     Concern,
     EntryKind,
@@ -45,8 +46,15 @@ def concern(log_concern):
 
 
 def finish_steps(concern: Concern, actor) -> None:
-    for step in concern.steps.filter(state=StepState.OPEN):
+    """Tick every step done by hand: the steps a record does (KEPT_BY) are left to the record."""
+    for step in concern.steps.filter(state=StepState.OPEN).exclude(key__in=KEPT_BY):
         services.step_complete(actor=actor, concern=concern, step=step, done=True, note="Done.")
+
+
+def decide_not_to_refer(concern: Concern, actor) -> None:
+    services.referral_record(
+        actor=actor, concern=concern, referred=False, reasons="Resolved between the families."
+    )
 
 
 # The detail page.
@@ -224,6 +232,7 @@ def test_it_records_a_referral(personas, dsl_client, concern):
             "ref-agency": "police",
             "ref-referred_on": "2026-01-05",
             "ref-reference": "PC-1234",
+            "ref-reasons": "Threats of violence in the messages.",
         },
         follow=True,
     )
@@ -243,7 +252,20 @@ def test_it_needs_the_agency_and_date_of_a_referral(dsl_client, concern):
     body = response.content.decode()
     assert "Choose the agency the concern was referred to." in body
     assert "Give the date of the referral." in body
+    # A child-protection record keeps the reasons for a referral too (KCSIE).
+    assert "Give the reasons for the referral." in body
     assert not Referral.objects.exists()
+
+
+def test_it_does_not_ask_for_reasons_for_a_referral_outside_child_protection(
+    dsl_client, log_concern
+):
+    concern = log_concern("filtering_breach")
+    dsl_client.post(
+        url("referral", concern),
+        {"ref-decision": "referred", "ref-agency": "iwf", "ref-referred_on": "2026-01-05"},
+    )
+    assert concern.referrals.get().agency == "iwf"
 
 
 def test_it_records_a_decision_not_to_refer_only_with_reasons(dsl_client, concern):
@@ -274,15 +296,18 @@ def test_it_refuses_to_close_with_a_step_open_and_lists_everything_missing(
     personas, dsl_client, concern
 ):
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
-    for step in concern.steps.exclude(key="inform_parents"):
+    for step in concern.steps.exclude(key__in=[*KEPT_BY, "sanctions"]):
         services.step_complete(actor=personas.dsl, concern=concern, step=step, done=True)
 
     response = dsl_client.post(url("close", concern), {"parents_informed": "no"})
     assert response.status_code == 200
     body = response.content.decode()
     refused = response.context["refused"]
+    # Whether the parents were informed is answered on this form: it is not a step to do first.
     assert refused == [
-        "Procedure step not done: Parents of those involved informed",
+        "Procedure step not done: Sanctions under the anti-bullying and behaviour policies",
+        "Record the referral decision: a referral to an outside agency with the reasons for it, "
+        "or a decision not to refer with its reasons.",
         "Write the outcome.",
         "Write the lessons learnt (or that there are none, and why).",
         "Say why the parents were not informed.",
@@ -296,6 +321,7 @@ def test_it_refuses_to_close_with_a_step_open_and_lists_everything_missing(
 def test_it_closes_a_concern_whose_steps_are_done(personas, dsl_client, concern):
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
     finish_steps(concern, personas.dsl)
+    decide_not_to_refer(concern, personas.dsl)
     response = dsl_client.post(
         url("close", concern),
         {
@@ -313,11 +339,19 @@ def test_it_closes_a_concern_whose_steps_are_done(personas, dsl_client, concern)
     assert concern.parents_informed is False
     assert concern.parents_not_informed_reason == "Telling them would put the child at risk."
     assert "Reopen this concern" in response.content.decode()
+    # The answer is the "parents informed" step: not informed, with the reason, linked to it.
+    step = concern.steps.get(key="inform_parents")
+    assert (step.state, step.note) == (
+        StepState.NOT_APPLICABLE,
+        "Telling them would put the child at risk.",
+    )
+    assert step.entry == concern.entries.get(kind=EntryKind.CLOSED)
 
 
 def test_it_reopens_only_with_a_reason(personas, dsl_client, concern):
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
     finish_steps(concern, personas.dsl)
+    decide_not_to_refer(concern, personas.dsl)
     services.concern_close(
         actor=personas.dsl,
         concern=concern,
@@ -426,16 +460,29 @@ def test_it_tells_the_dsl_to_refer_when_a_nudes_question_is_answered_yes(
     finish_steps(concern, personas.dsl)
     close = {"outcome": "Done.", "lessons_learnt": "None.", "parents_informed": "yes"}
     response = dsl_client.post(url("close", concern), close)
-    assert response.context["refused"] == [
+    refer_yes = [
         "A question was answered yes: record the referral to the police and/or children's "
-        "social care."
+        "social care, with the reasons for it."
     ]
+    assert response.context["refused"] == refer_yes
+    # An IWF report is not that referral, and nor is a police referral without its reasons.
+    for agency, reasons in (("iwf", "Image reported."), ("police", "")):
+        services.referral_record(
+            actor=personas.dsl,
+            concern=concern,
+            referred=True,
+            agency=agency,
+            referred_on=timezone.localdate(),
+            reasons=reasons,
+        )
+        assert dsl_client.post(url("close", concern), close).context["refused"] == refer_yes
     services.referral_record(
         actor=personas.dsl,
         concern=concern,
         referred=True,
         agency="police",
         referred_on=timezone.localdate(),
+        reasons="An adult is involved.",
     )
     assert dsl_client.post(url("close", concern), close).status_code == 302
     assert reload(concern).status == Status.CLOSED
@@ -535,3 +582,23 @@ def test_it_refuses_the_decision_before_the_five_answers(personas, log_concern):
 def test_it_refuses_the_nudes_decision_for_another_category(personas, concern):
     with pytest.raises(services.ConcernError, match="sharing nudes only"):
         services.nudes_decision_record(actor=personas.dsl, concern=concern, reasons="Same age.")
+
+
+# The procedure's heading reads as a sentence for every category.
+
+
+@pytest.mark.parametrize(
+    "category,expected",
+    [
+        ("staff_conduct", "The procedure for a member of staff's online conduct, as it stood"),
+        ("iioc", "The procedure for indecent images of children (IIOC), as it stood"),
+        ("filtering_breach", "The procedure for a filtering or monitoring breach, as it stood"),
+        ("nudes", "The procedure for sharing nudes or semi-nudes, as it stood"),
+    ],
+)
+def test_the_procedures_heading_reads_as_a_sentence(
+    personas, client_for, log_concern, category, expected
+):
+    concern = log_concern(category, staff=[personas.office] if category == "staff_conduct" else [])
+    response = client_for(personas.head).get(url("detail", concern))
+    assert expected in html.unescape(response.content.decode())
