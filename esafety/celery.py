@@ -27,13 +27,16 @@ app.conf.beat_schedule = {
         "task": "incidents.tasks.escalate_unacknowledged",
         "schedule": 60.0,
     },
-    # Every day at 07:00: policy acceptance reminders (a week after, then weekly, at most four),
-    # review-due notices to owners 30 days ahead, and the overdue-review digest.
+    # Every ten minutes from 07:00 to 21:50: policy acceptance reminders (a week after, then
+    # weekly, at most four), review-due notices to owners 30 days ahead, and the overdue-review
+    # digest. Each is a keyed row sent once, so the first run of the day sends them at 07:00 and
+    # the others send only what is left: a run killed mid-way, or a school that failed.
     "policies-reminders": {
         "task": "policies.tasks.send_policy_reminders",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-21", minute="*/10"),
     },
-    # Every night at 02:30: check the audit trail's hash chain of every school.
+    # Every night at 02:30: check the audit trail's hash chain of every school. A check, not
+    # work owed: a run that was killed is not redelivered; the next night's checks it all.
     "audit-verify-chain": {
         "task": "esafety.audit.tasks.verify_chain",
         "schedule": crontab(hour=2, minute=30),

@@ -337,10 +337,15 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     # A web request must never wait on a broker that is down: fail fast, the sweep resends.
+    # A task whose worker was killed (kill -9: no chance to hand it back) is redelivered once
+    # the visibility timeout passes: ten minutes, not kombu's hour. It is longer than the hard
+    # time limit of every task acknowledged late (at most 9 minutes), so a task still running is
+    # never handed to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 1,
         "socket_timeout": 2,
         "max_retries": 0,
+        "visibility_timeout": 600,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
