@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from esafety.audit.models import AuditEvent
 from incidents import services
-from incidents.categories import NUDES_QUESTIONS
+from incidents.categories import KEPT_BY, NUDES_QUESTIONS
 from incidents.models import Concern, PupilRole, Status
 from tests.browser.harness import PHONE, Visitor, sign_in, totp_code
 from tests.factories import PASSWORD, TEST_TOTP_SECRET, PupilFactory
@@ -99,6 +99,7 @@ def test_it_lets_the_dsl_acknowledge_refer_and_close_a_cyberbullying_concern(
     page.get_by_label("Agency", exact=True).select_option(label="Children's social care")
     page.get_by_label("Date referred").fill(timezone.localdate().isoformat())
     page.get_by_label("The agency's reference").fill("CSC-2026-0042")
+    page.get_by_label("Reasons").fill("Repeated threats; the family asked for support.")
     visitor.submit(page.get_by_role("button", name="Record", exact=True))
     expect(page.get_by_test_id("referrals")).to_contain_text("Children's social care")
     expect(page.get_by_test_id("referrals")).to_contain_text("CSC-2026-0042")
@@ -117,7 +118,11 @@ def test_it_lets_the_dsl_acknowledge_refer_and_close_a_cyberbullying_concern(
     expect(refused).to_contain_text("Say whether the parents were informed.")
     visitor.follow(page.get_by_role("link", name="Go back to the concern to record them"))
 
-    for key in ("record", "evidence", "identify", "sanctions", "inform_parents"):
+    # "Parents informed" is answered when the concern is closed, not ticked here as well.
+    expect(page.locator("#step-inform_parents")).to_contain_text(
+        "Answered when the concern is closed"
+    )
+    for key in ("record", "evidence", "identify", "sanctions"):
         record_step(visitor, key)
     record_step(visitor, "removal", "Not applicable", "The messages were deleted by the sender.")
 
@@ -149,6 +154,7 @@ def test_it_lets_the_dsl_acknowledge_refer_and_close_a_cyberbullying_concern(
     concern.refresh_from_db()
     assert concern.status == Status.CLOSED
     assert concern.parents_informed is True
+    assert concern.steps.get(key="inform_parents").state == "done"
     assert concern.referrals.get().reference == "CSC-2026-0042"
     reads = AuditEvent.objects.filter(action="concern.read", object_code=str(concern.code))
     assert reads.count() >= 10
@@ -178,6 +184,9 @@ def test_it_lets_the_dsl_work_a_nudes_concern_through_the_review_and_the_questio
     visitor = open_visitor(viewport=PHONE)
     page = visitor.page
     sign_in_with_code(visitor, personas.dsl)
+    # Every form the DSL submits from here to closed (issue 7: the same fact recorded once).
+    posted: list[str] = []
+    page.on("request", lambda r: r.method == "POST" and posted.append(r.url))
     visitor.visit(f"/s/{personas.school.code}/concerns/{concern.code}/")
     assert "nothing can be attached" not in page.content()
     visitor.submit(page.get_by_role("button", name="Acknowledge this concern"))
@@ -205,7 +214,13 @@ def test_it_lets_the_dsl_work_a_nudes_concern_through_the_review_and_the_questio
     visitor.submit(outcome.get_by_role("button", name="Record the decision"))
     expect(page.get_by_test_id("nudes-outcome")).to_contain_text("Decision recorded")
 
-    for key in concern.steps.values_list("key", flat=True):
+    # The acknowledgement, the meeting and the decision did their steps, linked to their records;
+    # the DSL ticks only what no record does.
+    for key in ("notify_dsl", "initial_review", "referral_decision"):
+        step = page.locator(f"#step-{key}")
+        expect(step).to_contain_text("Done")
+        expect(step.get_by_role("link", name="the record")).to_be_visible()
+    for key in concern.steps.exclude(key__in=KEPT_BY).values_list("key", flat=True):
         record_step(visitor, key)
 
     visitor.follow(page.get_by_role("link", name="Close this concern…"))
@@ -217,9 +232,18 @@ def test_it_lets_the_dsl_work_a_nudes_concern_through_the_review_and_the_questio
     )
     visitor.submit(page.get_by_role("button", name="Close the concern"))
     expect(page.get_by_test_id("status")).to_have_text("Closed")
+    # Before issue 7 the journey took 19 forms: every one of the ten steps was ticked by hand
+    # as well as the records that said the same thing.
+    assert len(posted) == 15, posted
 
     concern = Concern.objects.get(pk=concern.pk)
     assert concern.status == Status.CLOSED
     assert [a.answer for a in concern.nudes_answers.order_by("id")] == [False] * 5
     decision = concern.referrals.get()
     assert not decision.referred and "Same age" in decision.reasons
+    assert not concern.steps.filter(state="open").exists()
+    parents = concern.steps.get(key="inform_parents")
+    assert (parents.state, parents.note) == (
+        "not_applicable",
+        "Parents told by the pupils themselves, with support.",
+    )

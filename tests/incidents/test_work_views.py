@@ -384,7 +384,7 @@ def test_it_works_a_nudes_concern_through_the_review_and_the_questions(
     concern = log_concern("nudes")
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
     body = dsl_client.get(url("detail", concern)).content.decode()
-    assert "Record the meeting" in body
+    assert "Record the meeting" in body and "Date of the meeting" in body
     assert "Question 1 of 5" not in body
 
     nudes_post(
