@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from esafety.people.models import Pupil, Role, School, User
 from incidents import services
-from incidents.models import Concern, PupilRole
+from incidents.categories import KEPT_BY
+from incidents.models import Concern, PupilRole, StepState
 
 
 @contextlib.contextmanager
@@ -39,7 +40,8 @@ def _log(actor, school, category, when, pupils, what, **kw) -> Concern:
 def _steps(concern: Concern, actor: User, when, keys=None, skip=None) -> None:
     skip = skip or {}
     with at(when):
-        for step in concern.steps.all():
+        # The steps a record does (the acknowledgement, the referral decision) are done by it.
+        for step in concern.steps.filter(state=StepState.OPEN).exclude(key__in=KEPT_BY):
             if keys is not None and step.key not in keys:
                 continue
             if step.key in skip:
