@@ -61,11 +61,13 @@ class DatabaseUnavailableMiddleware:
     """A database that cannot be reached answers 503 with a page that says nothing was saved.
 
     Django's bare "Server Error (500)" left a teacher who had just logged a concern not knowing
-    it was lost. The database is checked before anything else reads it (the session, the user):
-    a stale persistent connection fails its health check here and is reopened, and if that
-    fails the request stops at once. A view whose database went away mid-request gets the same
-    page. Every later request tries again, so the site recovers by itself when the database is
-    back. The page is rendered without a request: no context processor may query the database.
+    it was lost. A request that carries a session is checked before the session and the user are
+    read from the database (a failure there would be a 500 from inside another middleware): a
+    stale kept connection fails its health check and is reopened, and if that fails the request
+    stops at once. Everything else reads the database in its view, whose error is caught below;
+    so the sign-in page, which needs no database, still shows. Every later request tries again,
+    and the site recovers by itself when the database is back. The page is rendered without a
+    request: no context processor may query the database.
     """
 
     RETRY_AFTER_SECONDS = 120
@@ -74,12 +76,13 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection = connections[DEFAULT_DB_ALIAS]
-        try:
-            connection.close_if_health_check_failed()
-            connection.ensure_connection()
-        except (OperationalError, InterfaceError) as e:
-            return self.unavailable(e)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            connection = connections[DEFAULT_DB_ALIAS]
+            try:
+                connection.close_if_health_check_failed()
+                connection.ensure_connection()
+            except (OperationalError, InterfaceError) as e:
+                return self.unavailable(e)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

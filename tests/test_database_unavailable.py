@@ -89,6 +89,14 @@ def test_a_concern_sent_while_the_database_is_down_is_not_saved_and_says_so(
     assert Concern.objects.count() == 1
 
 
+def test_signing_in_answers_503_but_the_sign_in_page_still_shows(personas, client, database_down):
+    database_down()
+    # Anonymous, with no session to read: the page needs no database.
+    assert client.get("/accounts/login/").status_code == 200
+    r = client.post("/accounts/login/", {"login": personas.staff.email, "password": "x" * 12})
+    assert_not_saved_page(r)
+
+
 def test_a_database_lost_in_the_middle_of_a_request_answers_503(
     personas, client_for, database_down, monkeypatch
 ):
