@@ -602,3 +602,34 @@ def test_the_procedures_heading_reads_as_a_sentence(
     concern = log_concern(category, staff=[personas.office] if category == "staff_conduct" else [])
     response = client_for(personas.head).get(url("detail", concern))
     assert expected in html.unescape(response.content.decode())
+
+
+def test_the_page_and_closing_read_the_nudes_review_the_same_way(personas, dsl_client, log_concern):
+    # All five answers no, and only an IWF report: not the decision to handle it in school.
+    concern = log_concern("nudes")
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    answered_no(concern, personas.dsl)
+    services.referral_record(
+        actor=personas.dsl,
+        concern=concern,
+        referred=True,
+        agency="iwf",
+        referred_on=timezone.localdate(),
+        reasons="Image reported for removal.",
+    )
+    finish_steps(concern, personas.dsl)
+    page = dsl_client.get(url("detail", concern))
+    close = dsl_client.get(url("close", concern))
+    decision_missing = (
+        "All five questions were answered no: record the decision to handle it in school, and "
+        "why (a decision not to refer)."
+    )
+    assert page.context["missing"] == close.context["missing"] == [decision_missing]
+    assert "Record the decision" in page.content.decode()
+    assert "1 thing still to record before it can close." in page.content.decode()
+
+    nudes_post(dsl_client, concern, "nudes_decision", {"decision-reasons": "Same age."})
+    page = dsl_client.get(url("detail", concern))
+    assert page.context["missing"] == dsl_client.get(url("close", concern)).context["missing"]
+    assert page.context["missing"] == []
+    assert "Everything it needs is recorded." in page.content.decode()
