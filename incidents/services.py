@@ -2,7 +2,7 @@
 summary never carries a child's name or the narrative."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -197,7 +197,7 @@ def _locked_open(concern: Concern) -> Concern:
 
 def _steps_done(
     concern: Concern,
-    keys,
+    keys: Collection[str],
     *,
     actor: User,
     entry: TimelineEntry,
@@ -235,11 +235,9 @@ SETTABLE = (Status.IN_PROGRESS, Status.AWAITING_AGENCY)
 
 @transaction.atomic
 def concern_set_status(*, actor: User, concern: Concern, status: str, note: str = "") -> Concern:
-    concern = _locked(concern)
+    concern = _locked_open(concern)
     if status not in SETTABLE:
         raise ConcernError("Choose in progress or awaiting outside agency.")
-    if concern.status == Status.CLOSED:
-        raise ConcernError("This concern is closed. Reopen it first, with a reason.")
     if concern.status == Status.REPORTED:
         raise ConcernError("Acknowledge the concern first.")
     if concern.status == status:
