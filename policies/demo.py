@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from esafety.people import services as people_services
 from esafety.people.models import Pupil, Role, School, User
 from policies import services
 from policies.audiences import pupil_audience
@@ -164,11 +165,16 @@ def seed_policies(*, school: School, people: dict[str, User], pupils: list[Pupil
             services.acceptance_cosign(
                 actor=parent, version=version, pupil=first_child, typed_name=parent.full_name
             )
-    # Half of one class signed off in class.
+    # Half of one class signed off in class, by its class teacher (only they may), whom the
+    # office names as it would for a real school.
     ks2_pupils = [p for p in pupils if pupil_audience(p) == Audience.PUPILS_KS2]
     if ks2_pupils:
         first_class = ks2_pupils[0].school_class
         in_class = [p for p in ks2_pupils if p.school_class == first_class]
+        if first_class is not None and first_class.teacher_id is None:
+            people_services.school_class_set_teacher(
+                actor=people[Role.OFFICE], school_class=first_class, teacher=people[Role.STAFF]
+            )
         services.acceptance_in_class(
             actor=people[Role.STAFF], version=ks2, pupils=in_class[: len(in_class) // 2]
         )

@@ -76,6 +76,16 @@ class ClassSignoffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].choices = [(str(p.code), p.full_name) for p in pupils]
 
+    def error_summary(self) -> list[tuple[str, str]]:
+        """For the error summary (templates/_form_errors.html): the page draws the pupils' ticks
+        itself, among those already signed, so their error leads to the whole list."""
+        items: list[tuple[str, str]] = [("", str(e)) for e in self.non_field_errors()]
+        for name in ("pupils", "method", "version"):
+            bound = self[name]
+            anchor = {"pupils": f"{bound.auto_id}-list", "method": f"{bound.auto_id}_0"}
+            items.extend((anchor.get(name, ""), str(e)) for e in bound.errors)
+        return items
+
 
 class ClassTeacherForm(forms.Form):
     school_class = forms.UUIDField(widget=forms.HiddenInput)

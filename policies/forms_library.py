@@ -1,8 +1,9 @@
 """Forms the online safety lead and the head use to keep the policy library.
 
 They validate and normalise only: the rules of a version's life (only a draft is edited, only
-the head approves as headteacher, what was approved is what is published) live in the services,
-whose PolicyError messages the views show as they are.
+the head approves as headteacher, the board's approval names its meeting, a review falls after
+the version takes effect) live in the services. The views put a service's refusal on the form,
+beside the field it is about, so it shows in the form's error summary like any other error.
 """
 
 import datetime
@@ -14,8 +15,14 @@ from django.utils import timezone
 
 from esafety.people.models import User
 from policies.models import ApprovedBy, Audience, Kind
+from policies.services import GOVERNORS_MEETING_REQUIRED
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+REAL_DATE = "Give a real date."
+MEETING_HELP = (
+    "The meeting of the governing board and its minute reference, for example "
+    "“Full governing board, 12 March, minute 7”."
+)
 
 
 def a_year_on(day: datetime.date) -> datetime.date:
@@ -80,23 +87,37 @@ class VersionForm(forms.Form):
 
 class ApproveForm(forms.Form):
     approved_by_body = forms.ChoiceField(
-        label="Approved by", choices=ApprovedBy.choices, widget=forms.RadioSelect
+        label="Approved by",
+        choices=ApprovedBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say who approved it: the headteacher or the governing board."},
     )
     approved_on = forms.DateField(
         label="Date approved",
         widget=DATE,
         help_text="For the governing board, the date of the meeting that approved it.",
+        error_messages={"required": "Give the date it was approved.", "invalid": REAL_DATE},
     )
+    # What a governing body needs on record is the meeting that approved it (its minutes are
+    # the evidence): required for the board's approval, by the service, and marked so here.
     note = forms.CharField(
-        label="Note",
+        label="Meeting that approved it",
         max_length=300,
-        required=False,
-        help_text="For the governing board: which meeting, and its minute reference.",
+        help_text=MEETING_HELP,
+        error_messages={"required": GOVERNORS_MEETING_REQUIRED},
     )
 
     def __init__(self, *args, as_head: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not as_head:
+        note = self.fields["note"]
+        if as_head:
+            # Approving as headteacher needs no meeting; the board's approval does. The page's
+            # script marks the field required while "Governing board" is chosen, and the
+            # service refuses the board's approval without it either way.
+            note.required = False
+            note.help_text = f"Required when the governing board approved it. {MEETING_HELP}"
+            note.widget.attrs["data-required-when"] = f"approved_by_body={ApprovedBy.GOVERNORS}"
+        else:
             # Only the head approves as headteacher; the online safety lead records the board's.
             self.fields["approved_by_body"].choices = [
                 (ApprovedBy.GOVERNORS, ApprovedBy.GOVERNORS.label)
@@ -104,27 +125,24 @@ class ApproveForm(forms.Form):
             self.fields["approved_by_body"].initial = ApprovedBy.GOVERNORS
         self.fields["approved_on"].initial = timezone.localdate()
 
-    def clean_approved_on(self) -> datetime.date:
-        day = self.cleaned_data["approved_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The approval date cannot be in the future.")
-        return day
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("approved_by_body") == ApprovedBy.GOVERNORS and not data.get("note", ""):
-            self.add_error("note", "Say which meeting of the governing board approved it.")
-        return data
+# The publishing and review dates' rules (after today, after it takes effect) are the service's:
+# the view shows its refusal beside the field.
+DATE_ERRORS = {"invalid": REAL_DATE}
 
 
 class PublishForm(forms.Form):
     effective_date = forms.DateField(
-        label="In force from", widget=DATE, help_text="The date the new version takes effect."
+        label="In force from",
+        widget=DATE,
+        help_text="The date the new version takes effect.",
+        error_messages={"required": "Give the date it takes effect.", **DATE_ERRORS},
     )
     next_review_due = forms.DateField(
         label="Next review due",
         widget=DATE,
         help_text="A year after it takes effect unless you choose another date.",
+        error_messages={"required": "Give the date of its next review.", **DATE_ERRORS},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -133,21 +151,10 @@ class PublishForm(forms.Form):
         self.fields["effective_date"].initial = today
         self.fields["next_review_due"].initial = a_year_on(today)
 
-    def clean(self) -> dict:
-        data = super().clean()
-        start, review = data.get("effective_date"), data.get("next_review_due")
-        if review and review <= timezone.localdate():
-            self.add_error("next_review_due", "The next review must be after today.")
-        elif start and review and review <= start:
-            self.add_error("next_review_due", "The next review must be after it takes effect.")
-        return data
-
 
 class ReviewDateForm(forms.Form):
-    next_review_due = forms.DateField(label="Next review due", widget=DATE)
-
-    def clean_next_review_due(self) -> datetime.date:
-        day = self.cleaned_data["next_review_due"]
-        if day <= timezone.localdate():
-            raise forms.ValidationError("The next review must be after today.")
-        return day
+    next_review_due = forms.DateField(
+        label="Next review due",
+        widget=DATE,
+        error_messages={"required": "Give the date of its next review.", **DATE_ERRORS},
+    )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from esafety.audit.services import Entry, audit_record, audit_record_many
-from esafety.people.models import Guardian, Membership, Pupil, Role, School, User
+from esafety.people.models import Guardian, Membership, Pupil, Role, School, SchoolClass, User
 from policies.audiences import member_audiences, pupil_audience
 from policies.models import (
     Acceptance,
@@ -26,6 +26,7 @@ from policies.models import (
     VersionStatus,
     Visitor,
 )
+from policies.selectors_accept import ANY_CLASS_ROLES
 
 
 def _roles_at(user: User, school: School) -> set[str]:
@@ -37,7 +38,25 @@ def _roles_at(user: User, school: School) -> set[str]:
 
 
 class PolicyError(Exception):
-    """A rule stops this action; the message says what to do."""
+    """A rule stops this action; the message says what to do.
+
+    A refusal about one value the caller gave is a ValidationError keyed by the argument's name
+    instead (for example {"next_review_due": ...}), so a form can show it beside its field."""
+
+
+GOVERNORS_MEETING_REQUIRED = (
+    "Say which meeting of the governing board approved it, for example "
+    "“Full governing board, 12 March, minute 7”."
+)
+REVIEW_AFTER_TODAY = "The next review must be after today."
+REVIEW_AFTER_EFFECTIVE = "The next review must be after the date it takes effect."
+
+
+def _check_review_date(next_review_due: datetime.date, effective_date: datetime.date | None):
+    if next_review_due <= timezone.localdate():
+        raise ValidationError({"next_review_due": REVIEW_AFTER_TODAY})
+    if effective_date is not None and next_review_due <= effective_date:
+        raise ValidationError({"next_review_due": REVIEW_AFTER_EFFECTIVE})
 
 
 def _audit(actor, version_or_policy, action: str, summary: str = "") -> None:
@@ -63,7 +82,7 @@ def policy_create(
     if unknown:
         raise ValidationError(f"Unknown audiences: {sorted(unknown)}")
     if not Membership.objects.filter(user=owner, school=school, is_active=True).exists():
-        raise ValidationError("The owner must be a member of the school.")
+        raise ValidationError({"owner": "The owner must be a member of the school."})
     policy = Policy(
         school=school,
         title=title.strip(),
@@ -91,7 +110,7 @@ def policy_update(
     is_public: bool,
 ) -> Policy:
     if not Membership.objects.filter(user=owner, school=policy.school, is_active=True).exists():
-        raise ValidationError("The owner must be a member of the school.")
+        raise ValidationError({"owner": "The owner must be a member of the school."})
     policy.title = title.strip()
     policy.owner = owner
     policy.audiences = sorted(set(audiences))
@@ -106,7 +125,9 @@ def policy_update(
 @transaction.atomic
 def version_create(*, actor: User, policy: Policy, number: str, body: str) -> PolicyVersion:
     if PolicyVersion.objects.filter(policy=policy, number=number.strip()).exists():
-        raise PolicyError(f"Version {number} exists already: choose another number.")
+        raise ValidationError(
+            {"number": f"Version {number} exists already: choose another number."}
+        )
     version = PolicyVersion(policy=policy, number=number.strip(), body=body, created_by=actor)
     version.full_clean()
     version.save()
@@ -140,7 +161,8 @@ def version_approve(
     note: str = "",
 ) -> PolicyVersion:
     """Record the approval: by the head (who must be the actor), or by the governing board
-    (recorded by the head or the online safety lead, with the meeting's date)."""
+    (recorded by the head or the online safety lead, with the meeting's date and, in `note`,
+    which meeting it was: the board's minutes are the record an inspector asks for)."""
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise PolicyError("Only a draft can be approved.")
@@ -148,15 +170,22 @@ def version_approve(
         raise PolicyError("The version has no text yet.")
     school = version.policy.school
     roles = _roles_at(actor, school)
+    if approved_by_body not in ApprovedBy.values:
+        raise ValidationError({"approved_by_body": "Say who approved it."})
     if approved_by_body == ApprovedBy.HEAD and Role.HEAD not in roles:
         raise PolicyError("Only the headteacher can approve as headteacher.")
+    if not roles & {Role.HEAD, Role.ONLINE_SAFETY_LEAD}:
+        raise PolicyError("Only the headteacher or the online safety lead records an approval.")
     if approved_on > timezone.localdate():
-        raise PolicyError("The approval date cannot be in the future.")
+        raise ValidationError({"approved_on": "The approval date cannot be in the future."})
+    meeting = " ".join(note.split())
+    if approved_by_body == ApprovedBy.GOVERNORS and not meeting:
+        raise ValidationError({"note": GOVERNORS_MEETING_REQUIRED})
     version.status = VersionStatus.APPROVED
     version.approved_by_body = approved_by_body
     version.approved_by = actor
     version.approved_on = approved_on
-    version.approval_note = note.strip()
+    version.approval_note = meeting
     version.full_clean()
     version.save()
     _audit(actor, version, "policy_version.approved", f"v{version.number} by {approved_by_body}")
@@ -179,8 +208,7 @@ def version_publish(
     today = timezone.localdate()
     effective_date = effective_date or today
     next_review_due = next_review_due or (effective_date + relativedelta(years=1))
-    if next_review_due <= today:
-        raise PolicyError("The next review must be after today.")
+    _check_review_date(next_review_due, effective_date)
     now = timezone.now()
     for old in PolicyVersion.objects.select_for_update().filter(
         policy=version.policy, status=VersionStatus.PUBLISHED
@@ -209,8 +237,10 @@ def version_publish(
 def version_set_review_date(
     *, actor: User, version: PolicyVersion, next_review_due: datetime.date
 ) -> PolicyVersion:
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.PUBLISHED:
         raise PolicyError("Only the published version has a review date to change.")
+    _check_review_date(next_review_due, version.effective_date)
     version.next_review_due = next_review_due
     version.save(update_fields=["next_review_due", "updated_at"])
     _audit(actor, version, "policy_version.review_date_set", f"{next_review_due:%Y-%m-%d}")
@@ -347,16 +377,29 @@ def acceptance_in_class(
     user_agent: str = "",
 ) -> int:
     """A teacher records that these pupils signed the AUP in class (or on paper). Returns how
-    many were newly recorded; pupils already signed are left as they were."""
+    many were newly recorded; pupils already signed are left as they were.
+
+    Only the pupil's class teacher records it (the head and the online safety lead may for any
+    class): the record says a named adult saw the child sign, so it must be one who was there."""
     _require_acceptable(version)
     if method not in (Method.IN_CLASS, Method.PAPER):
         raise PolicyError("In class or on paper.")
     school = version.policy.school
+    taught: set[int] | None = None  # None: any class
+    if _roles_at(actor, school).isdisjoint(ANY_CLASS_ROLES):
+        taught = set(
+            SchoolClass.objects.filter(school=school, teacher=actor).values_list("pk", flat=True)
+        )
     new = 0
     entries = []
     for pupil in pupils:
         if pupil.school_id != school.pk or pupil.left_date is not None:
             raise PolicyError("A pupil not on this school's roll cannot be signed off.")
+        if taught is not None and pupil.school_class_id not in taught:
+            raise PolicyError(
+                "Only a pupil's class teacher can record their sign-off. If you teach the "
+                "class, ask the school office to name you as its class teacher."
+            )
         if pupil_audience(pupil) not in version.policy.audiences:
             raise PolicyError(f"This AUP is not for {pupil.year_group}.")
         _acc, created = _create_once(

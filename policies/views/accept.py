@@ -240,15 +240,16 @@ def class_signoff(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
                     **_browser(request),
                 )
             except services.PolicyError as e:
-                messages.error(request, str(e))
+                # Shown in the form's error summary, the ticks kept as they were.
+                form.add_error(None, str(e))
             else:
                 messages.success(
                     request,
                     f"Sign-off recorded for {new} pupil{'s' if new != 1 else ''} "
                     f"of {school_class.name}.",
                 )
-            url = reverse("policies:class_signoff", args=[access.school.code])
-            return redirect(f"{url}?class={school_class.code}")
+                url = reverse("policies:class_signoff", args=[access.school.code])
+                return redirect(f"{url}?class={school_class.code}")
         group.form = form
         picked = set(form.data.getlist("pupils"))
         for row in group.rows:

@@ -14,6 +14,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +67,8 @@ def _version_url(version: PolicyVersion) -> str:
 
 
 def _run(request: HttpRequest, do: Callable[[], object], done: str) -> bool:
-    """Run one service; show its refusal (a PolicyError says what to do) or `done`."""
+    """Run one service that has no form; show its refusal (a PolicyError says what to do) or
+    `done`."""
     try:
         do()
     except services.PolicyError as e:
@@ -74,6 +76,23 @@ def _run(request: HttpRequest, do: Callable[[], object], done: str) -> bool:
         return False
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _submit(request: HttpRequest, form: Form, do: Callable[[], object], done: str) -> bool:
+    """Run one service for a valid form. A refusal goes on the form, beside the field it is
+    about (the service names it: {"next_review_due": ...}) or at its top, so the person sees it
+    in the form's error summary with what they typed still there."""
+    try:
+        do()
+    except services.PolicyError as e:
+        form.add_error(None, str(e))
+        return False
+    except ValidationError as e:
+        for name, errors in e.error_dict.items() if hasattr(e, "error_dict") else [(None, e)]:
+            form.add_error(name if name in form.fields else None, errors)
         return False
     messages.success(request, done)
     return True
@@ -153,7 +172,8 @@ def policy_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
                 actor=request.user, school=access.school, **form.cleaned_data
             )
 
-        if _run(request, create, f"{form.cleaned_data['title']} added. Now write its text."):
+        done = f"{form.cleaned_data['title']} added. Now write its text."
+        if _submit(request, form, create, done):
             return redirect("policies:version_new", access.school.code, created["policy"].code)
     return render(request, "policies/policy_form.html", _ctx(access, form=form, policy=None))
 
@@ -198,7 +218,7 @@ def policy_edit(request: HttpRequest, access: SchoolAccess, policy: UUID) -> Htt
         def update() -> None:
             services.policy_update(actor=request.user, policy=found, **form.cleaned_data)
 
-        if _run(request, update, "The policy's details were saved."):
+        if _submit(request, form, update, "The policy's details were saved."):
             return redirect("policies:policy_detail", access.school.code, found.code)
     return render(request, "policies/policy_form.html", _ctx(access, form=form, policy=found))
 
@@ -221,7 +241,7 @@ def _version_form_page(
             def do() -> None:
                 saved["version"] = save(**form.cleaned_data)
 
-            if _run(request, do, f"Draft version {form.cleaned_data['number']} saved."):
+            if _submit(request, form, do, f"Draft version {form.cleaned_data['number']} saved."):
                 return redirect(_version_url(saved["version"]))
     return render(
         request, "policies/version_form.html", _ctx(access, form=form, preview=preview, **ctx)
@@ -328,7 +348,8 @@ def version_approve(request: HttpRequest, access: SchoolAccess, version: UUID) -
                 note=data["note"],
             )
 
-        if _run(request, approve, f"Version {found.number} approved. It can now be published."):
+        done = f"Version {found.number} approved. It can now be published."
+        if _submit(request, form, approve, done):
             return redirect(_version_url(found))
     return render(
         request,
@@ -354,7 +375,7 @@ def version_publish(request: HttpRequest, access: SchoolAccess, version: UUID) -
         def publish() -> None:
             services.version_publish(actor=request.user, version=found, **form.cleaned_data)
 
-        if _run(request, publish, f"Version {found.number} is published."):
+        if _submit(request, form, publish, f"Version {found.number} is published."):
             return redirect(_version_url(found))
     replaces = (
         selectors.versions_of(policy=found.policy).filter(status=VersionStatus.PUBLISHED).first()
@@ -383,7 +404,7 @@ def version_review_date(request: HttpRequest, access: SchoolAccess, version: UUI
         def set_date() -> None:
             services.version_set_review_date(actor=request.user, version=found, **form.cleaned_data)
 
-        if _run(request, set_date, "The review date was changed."):
+        if _submit(request, form, set_date, "The review date was changed."):
             return redirect(_version_url(found))
     return render(
         request,

@@ -3,11 +3,7 @@
 (function () {
   "use strict";
 
-  // After a refused submit, take the reader straight to what went wrong.
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
-  }
+  // A refused submit's error summary takes the focus through forms.js, as on every form.
 
   // A second tap while the first submit is on its way would only be recorded once anyway;
   // the button says so by staying pressed.

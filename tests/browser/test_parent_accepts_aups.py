@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from esafety.people.models import Guardian
 from policies import services
@@ -57,11 +58,13 @@ def test_it_lets_a_parent_on_a_phone_accept_their_aup_and_cosign_for_two_childre
     own = page.locator(f"#own-{parents_aup.code.hex}")
     own.get_by_label("Your full name").fill("Pat Parent")
     visitor.submit(own.get_by_role("button", name="Accept"))
-    summary = page.get_by_role("alert")
-    assert "Nothing has been recorded yet" in summary.inner_text()
-    assert summary.evaluate("el => el === document.activeElement")
     own = page.locator(f"#own-{parents_aup.code.hex}")
-    assert "Tick the box to say you have read and accept it." in own.inner_text()
+    summary = own.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    assert summary.evaluate("el => el === document.activeElement")
+    # Its link leads to the box to tick, which takes the focus.
+    summary.get_by_role("link", name="Tick the box to say you have read and accept it.").click()
+    expect(own.get_by_label("I have read and accept this policy")).to_be_focused()
     assert not Acceptance.objects.exists()
 
     own.get_by_label("I have read and accept this policy").check()

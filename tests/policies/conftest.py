@@ -6,7 +6,7 @@ from django.utils import timezone
 from esafety.people.models import Guardian
 from policies import services
 from policies.models import ApprovedBy, Audience, Kind
-from tests.factories import PupilFactory
+from tests.factories import PupilFactory, SchoolClassFactory
 
 
 @pytest.fixture
@@ -50,6 +50,24 @@ def children(personas):
     for pupil in (a, b):
         Guardian.objects.create(pupil=pupil, email=personas.parent.email, user=personas.parent)
     return a, b, other
+
+
+def teach(teacher, *pupils, name="Oak"):
+    """Put the pupils in a class this member of staff teaches: only the class teacher records
+    their in-class sign-off."""
+    school_class = SchoolClassFactory(school=pupils[0].school, name=name, teacher=teacher)
+    for pupil in pupils:
+        pupil.school_class = school_class
+        pupil.save(update_fields=["school_class"])
+    return school_class
+
+
+def error_summary(response) -> str:
+    """The HTML of the page's one error summary (templates/_form_errors.html)."""
+    html = response.content.decode()
+    assert html.count("data-error-summary") == 1, "expected one error summary"
+    start = html.rindex("<div", 0, html.index("data-error-summary"))
+    return html[start : html.index("</div>", start) + len("</div>")]
 
 
 PUPILS_KS2 = Audience.PUPILS_KS2

@@ -16,7 +16,7 @@ from policies import services
 from policies.models import Audience
 from tests.conftest import make_member
 from tests.factories import PupilFactory
-from tests.policies.conftest import publish_version
+from tests.policies.conftest import publish_version, teach
 
 
 def url(name: str, personas) -> str:
@@ -189,6 +189,7 @@ def test_it_runs_the_same_queries_for_a_small_and_a_larger_school(
         services.acceptance_record_own(actor=user, version=staff, typed_name=f"Teacher {n}")
     teacher = personas.staff
     kids = [PupilFactory(school=personas.school, year_group=f"Year {n % 6 + 1}") for n in range(20)]
+    teach(teacher, *kids[:7])
     services.acceptance_in_class(actor=teacher, version=pupils, pupils=kids[:7])
     publish([Audience.PARENTS, Audience.VISITORS], title="Parents' AUP")
 

@@ -15,7 +15,7 @@ from esafety.people.models import Role
 from policies import services
 from policies.models import Acceptance, ApprovedBy, Audience, Kind, Policy, VersionStatus
 from tests.conftest import make_member
-from tests.policies.conftest import publish_version
+from tests.policies.conftest import error_summary, publish_version
 
 EVIL = "Be kind.\n\n<script>alert('pwned')</script><img src=x onerror=alert(1)>\n\n**Bold**"
 
@@ -211,12 +211,17 @@ def test_it_starts_a_new_version_from_the_latest_text_and_saves_a_draft(
     assert draft.created_by == personas.online_safety_lead
 
 
-def test_it_shows_a_refusal_from_the_service_as_a_message(personas, client_for, publish):
+def test_it_shows_a_refusal_from_the_service_beside_its_field(personas, client_for, publish):
     policy = publish([Audience.STAFF]).policy
     response = client_for(personas.head).post(
-        url("version_new", personas, policy.code), {"number": "1", "body": "Again."}, follow=True
+        url("version_new", personas, policy.code), {"number": "1", "body": "Again."}
     )
-    assert "Version 1 exists already: choose another number." in messages_of(response)
+    assert response.status_code == 200
+    message = "Version 1 exists already: choose another number."
+    assert response.context["form"].errors["number"] == [message]
+    summary = error_summary(response)
+    assert f'<a class="alert-link" href="#id_number">{message}</a>' in summary
+    assert response.context["form"]["body"].value() == "Again."  # what was typed is kept
     assert policy.versions.count() == 1
 
 

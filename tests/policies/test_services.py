@@ -12,7 +12,7 @@ from policies.models import Acceptance, ApprovedBy, Audience, PolicyVersion, Ver
 from policies.rendering import render_markdown
 from policies.selectors import acceptance_figures, outstanding_for
 from policies.tasks import send_policy_reminders
-from tests.policies.conftest import publish_version
+from tests.policies.conftest import publish_version, teach
 
 
 def test_publishing_retires_the_previous_version_and_sets_review_a_year_on(personas, publish):
@@ -108,6 +108,7 @@ def test_the_parents_own_acceptance_and_cosign_are_separate_records(personas, pu
 def test_in_class_sign_off_records_each_pupil_once(personas, publish, children):
     a, _b, other = children
     ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
+    teach(personas.staff, a, other)
     assert services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[a, other]) == 2
     assert services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[a, other]) == 0
     assert Acceptance.objects.filter(kind="pupil").count() == 2
@@ -239,6 +240,7 @@ def test_figures_count_a_cosign_or_an_in_class_sign_off_for_a_pupil(personas, pu
     a, _b, other = children
     ks2 = publish([Audience.PUPILS_KS2], title="Pupil AUP KS2")
     services.acceptance_cosign(actor=personas.parent, version=ks2, pupil=a, typed_name="Pat")
+    teach(personas.staff, other)
     services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[other])
     [figure] = acceptance_figures(school=personas.school, with_names=True)
     [pupils] = figure.audiences
