@@ -5,6 +5,7 @@ recorded. The page says plainly that it was not and what to do now, shows nothin
 needs no database itself, and the next request after the database is back works again.
 """
 
+import runpy
 import socket
 
 import pytest
@@ -12,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.test import Client
 from django.urls import reverse
 
+import esafety.settings
 from incidents import services as incident_services
 from incidents.models import Concern
 from tests.factories import PupilFactory
@@ -161,3 +163,13 @@ def test_an_unreachable_postgresql_answers_503_and_recovers_when_it_is_back(
     # It is back: the next request opens a new connection by itself.
     assert dsl.get(url).status_code == 200
     assert staff.get(reverse("incidents:new", args=[personas.school.code])).status_code == 200
+
+
+def test_a_kept_postgresql_connection_is_checked_before_it_is_reused(monkeypatch):
+    # Without the health check a connection kept from before a restart would fail the next
+    # request; with it, Django reconnects, and the middleware's 503 covers the time it is away.
+    monkeypatch.setenv("DATABASE_URL", "postgres://esafety@127.0.0.1:9/esafety")
+    database = runpy.run_path(esafety.settings.__file__)["DATABASES"]["default"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["CONN_MAX_AGE"] is not None  # None would keep a connection for ever
+    assert "esafety.middleware.DatabaseUnavailableMiddleware" in esafety.settings.MIDDLEWARE
