@@ -198,3 +198,49 @@ def sign_out(visitor: Visitor) -> None:
         # On a phone the header's menu is folded away behind the toggler.
         page.get_by_role("button", name="Show navigation").click()
     visitor.submit(button)
+
+
+# The form pattern (templates/_form_errors.html, templates/_required_mark.html): every required
+# control is marked "(required)" beside its label or its group's legend; a form sent back with
+# errors starts with its error summary, which has the focus, and each of its links leads to a
+# field on the page.
+FORM_PATTERN = """() => {
+  const problems = [];
+  const named = (el) => el.id ? `#${el.id}` : `[name=${el.getAttribute('name')}]`;
+  for (const control of document.querySelectorAll('main [required]')) {
+    const group = control.closest('fieldset');
+    const label = (control.type === 'radio' && group)
+      ? group.querySelector('legend')
+      : (control.id && document.querySelector(`label[for="${control.id}"]`));
+    if (!label) {
+      problems.push(`required ${named(control)} has no label`);
+    } else if (!label.querySelector('.required-mark')) {
+      problems.push(`required ${named(control)} is not marked "(required)"`);
+    }
+  }
+  const summaries = document.querySelectorAll('[data-error-summary]');
+  if (summaries.length) {
+    if (document.activeElement !== summaries[0]) {
+      problems.push('the error summary does not have the focus');
+    }
+    for (const summary of summaries) {
+      const form = summary.closest('form');
+      if (form && form.querySelector('input:not([type=hidden]), select, textarea, button')
+          .compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        problems.push('the error summary is not at the top of its form');
+      }
+      for (const link of summary.querySelectorAll('a[href^="#"]')) {
+        if (!document.getElementById(decodeURIComponent(link.hash.slice(1)))) {
+          problems.push(`the summary's link ${link.hash} leads to nothing`);
+        }
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def assert_form_pattern(visitor: Visitor) -> None:
+    """Check the page's forms as they are now against the form pattern (see FORM_PATTERN)."""
+    problems = visitor.page.evaluate(FORM_PATTERN)
+    assert not problems, f"form pattern on {visitor.path()}:\n  " + "\n  ".join(problems)
