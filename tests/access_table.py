@@ -70,6 +70,9 @@ SCHOOL_PAGES: dict[str, School] = {
     ),
     "people:roster_list": School(frozenset({OFFICE, HEAD})),
     "people:roster_detail": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
+    "people:roster_problems_csv": School(
+        frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}
+    ),
     "people:roster_progress": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
     "audit:event_list": School(frozenset({HEAD, DSL})),
     # Logging a concern and following what you logged. "own_concern" is, for each persona,

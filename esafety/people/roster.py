@@ -9,15 +9,19 @@ Pupils are matched by MIS id, so importing the same file twice changes nothing t
 import csv
 import datetime
 import io
+import json
 import logging
 import math
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import connection, models, transaction
@@ -35,6 +39,8 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 # The hand-off to the worker is taken as lost once an import has waited this long.
 PENDING_TIMEOUT = datetime.timedelta(minutes=1)
 BATCH = 500
+# Problems listed on the import's page; the download lists every one.
+SHOWN = 100
 GUARDIAN_SLOTS = (1, 2)
 DATE_HINT = "use YYYY-MM-DD or DD/MM/YYYY"
 YES = frozenset({"yes", "y", "true", "1"})
@@ -127,22 +133,69 @@ class PupilRow:
     guardians: list[GuardianRow]
 
 
+def _problem(line: int | None, message: str) -> dict:
+    return {"line": line, "message": message}
+
+
+class Problems:
+    """The problems found in a file, in the order found, which is line order.
+
+    The first SHOWN are kept for the page. Once there are more, every one is written to a
+    temporary file for the download, so a file of 500,000 bad lines costs disk space, not the
+    worker's memory.
+    """
+
+    def __init__(self, problems: Iterable[dict] = ()) -> None:
+        self.count = 0
+        self.lines = 0  # how many lines have a problem
+        self.first: list[dict] = []
+        self._last_line: int | None = None
+        self._spool: IO[bytes] | None = None
+        for problem in problems:
+            self.add(problem["line"], problem["message"])
+
+    def add(self, line: int | None, message: str) -> None:
+        problem = _problem(line, message)
+        self.count += 1
+        if line is not None and line != self._last_line:
+            self.lines += 1
+            self._last_line = line
+        if len(self.first) < SHOWN:
+            self.first.append(problem)
+            return
+        if self._spool is None:
+            # Outlives this call: close() ends it once the problems are saved.
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115
+            for shown in self.first:
+                self._spool.write(json.dumps(shown).encode() + b"\n")
+        self._spool.write(json.dumps(problem).encode() + b"\n")
+
+    def spooled(self) -> File | None:
+        """All of them, one JSON object a line; None when the first SHOWN are all there is."""
+        if self._spool is None:
+            return None
+        self._spool.seek(0)
+        return File(self._spool)
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+
+
 @dataclass
 class CheckedFile:
-    rows: list[PupilRow]
-    errors: list[dict]
+    rows: list[PupilRow]  # empty when there are problems: such a file imports nothing
+    problems: Problems
     has_guardians: bool
     ignored_columns: list[str]
 
 
 class Rejected(Exception):
-    def __init__(self, errors: list[dict]) -> None:
-        super().__init__(f"{len(errors)} problem(s)")
-        self.errors = errors
-
-
-def _problem(line: int | None, message: str) -> dict:
-    return {"line": line, "message": message}
+    def __init__(self, problems: Problems | list[dict]) -> None:
+        if not isinstance(problems, Problems):
+            problems = Problems(problems)
+        super().__init__(f"{problems.count} problem(s)")
+        self.problems = problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,40 +234,47 @@ def parse_date(value: str) -> datetime.date | None:
         return None
 
 
-def _read_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
-    except UnicodeDecodeError:
-        raise Rejected(
-            [
-                _problem(
-                    None,
-                    "The file is not UTF-8 text. In Excel choose File › Save As › "
-                    "'CSV UTF-8 (Comma delimited)' and upload that file.",
-                )
-            ]
-        ) from None
+NOT_UTF8 = (
+    "The file is not UTF-8 text. In Excel choose File › Save As › "
+    "'CSV UTF-8 (Comma delimited)' and upload that file."
+)
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
+def _records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for every non-blank record; the line is where the record ends, which is
-    the spreadsheet's row number unless a cell holds a line break."""
+    the spreadsheet's row number unless a cell holds a line break.
+
+    Decoded and read a record at a time: a file of half a million lines is never held as one
+    long string, nor as a list of its lines.
+    """
+    # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     # skipinitialspace: a quoted value after a comma and a space is still a quoted value.
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    records = []
+    reader = csv.reader(text, skipinitialspace=True)
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
-                records.append((reader.line_num, [c.strip() for c in cells]))
+                yield reader.line_num, [c.strip() for c in cells]
+    except UnicodeDecodeError:
+        raise Rejected([_problem(None, NOT_UTF8)]) from None
     except csv.Error as e:
         raise Rejected(
             [_problem(reader.line_num, f"the file cannot be read as CSV here ({e}).")]
         ) from None
-    return records
+
+
+# A NUL is no character of any text a MIS exports (PostgreSQL refuses to store one): it comes
+# from a file saved as UTF-16 or damaged on the way.
+NUL_HINT = (
+    "a NUL character (a zero byte), which is not text. Save the file from your MIS or "
+    "spreadsheet again as 'CSV UTF-8 (Comma delimited)'"
+)
 
 
 def _check_header(line: int, cells: list[str]) -> tuple[list[str], list[str]]:
     """The normalised column names and the names of columns that will be ignored."""
+    if any("\x00" in c for c in cells):
+        raise Rejected([_problem(line, f"The first line contains {NUL_HINT}.")])
     header = [normalise_header(c) for c in cells]
     if len(cells) == 1 and (";" in cells[0] or "\t" in cells[0]):
         raise Rejected(
@@ -361,32 +421,45 @@ def check_file(
 ) -> CheckedFile:
     """Read and check the whole file. Raises Rejected for a problem with the file as a whole;
     row problems are collected in the result, every one of them."""
-    records = _records(_read_text(data))
-    if not records:
+    # Counted in a first pass, which also finds a file that is not UTF-8 or not CSV before any
+    # line is checked: the progress bar knows the total and no record is kept.
+    total = sum(1 for _ in _records(data))
+    records = _records(data)
+    first = next(records, None)
+    if first is None:
         raise Rejected([_problem(None, "The file is empty.")])
-    header_line, header_cells = records[0]
+    header_line, header_cells = first
     header, ignored = _check_header(header_line, header_cells)
-    body = records[1:]
-    if not body:
+    if total == 1:
         raise Rejected(
             [_problem(None, "The file has a header line but no pupils: nothing to import.")]
         )
-    on_total(len(body))
+    on_total(total - 1)
     columns = frozenset(header)
     # Progress is saved at most 20 times, so the query count never grows with the file.
-    step = max(250, math.ceil(len(body) / 20))
+    step = max(250, math.ceil((total - 1) / 20))
     rows: list[PupilRow] = []
-    errors: list[dict] = []
+    found = Problems()
     first_line: dict[str, int] = {}
-    for i, (line, cells) in enumerate(body, start=1):
+    for i, (line, cells) in enumerate(records, start=1):
+        if i % step == 0:
+            on_progress(i)
         if len(cells) > len(header) and any(cells[len(header) :]):
-            errors.append(
-                _problem(
-                    line,
-                    f"this line has {len(cells)} values but the first line names "
-                    f"{len(header)} columns: is there a comma inside a value without quotes?",
-                )
+            found.add(
+                line,
+                f"this line has {len(cells)} values but the first line names "
+                f"{len(header)} columns: is there a comma inside a value without quotes?",
             )
+            continue
+        nul = [
+            name or f"column {j + 1}"
+            for j, (name, c) in enumerate(zip(header, cells, strict=False))
+            if "\x00" in c
+        ]
+        if nul:
+            # Checked before anything else: a message that quoted the value would carry the NUL.
+            for name in nul:
+                found.add(line, f"{name} contains {NUL_HINT}.")
             continue
         record = {name: cells[j] if j < len(cells) else "" for j, name in enumerate(header)}
         row, problems = check_row(line, record, columns, today)
@@ -398,14 +471,14 @@ def check_file(
             )
         elif mis_id:
             first_line[mis_id] = line
-        errors.extend(_problem(line, p) for p in problems)
-        if row is not None and not problems:
+        for problem in problems:
+            found.add(line, problem)
+        if row is not None and not found.count:
             rows.append(row)
-        if i % step == 0:
-            on_progress(i)
-    on_progress(len(body))
+    on_progress(total - 1)
     has_guardians = any(f"guardian{n}_email" in columns for n in GUARDIAN_SLOTS)
-    return CheckedFile(rows, errors, has_guardians, ignored)
+    # A file with a problem imports nothing, so its good rows are not worth keeping.
+    return CheckedFile(rows if not found.count else [], found, has_guardians, ignored)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,21 +576,19 @@ def apply_roster(
     existing = {p.mis_id: p for p in Pupil.objects.filter(school=school)}
     classes = {c.name: c for c in SchoolClass.objects.filter(school=school)}
 
-    errors = []
+    problems = Problems()
     for row in checked.rows:
         pupil = existing.get(row.mis_id)
         on_roll = row.values.get("on_roll_date", pupil.on_roll_date if pupil else None)
         if row.leaving_date and on_roll and row.leaving_date < on_roll:
-            errors.append(
-                _problem(
-                    row.line,
-                    f"leaving_date {row.leaving_date:%Y-%m-%d} is before the date this pupil "
-                    f"joined ({on_roll:%Y-%m-%d}, already in esafety): add an on_roll_date "
-                    "column or correct the leaving date.",
-                )
+            problems.add(
+                row.line,
+                f"leaving_date {row.leaving_date:%Y-%m-%d} is before the date this pupil "
+                f"joined ({on_roll:%Y-%m-%d}, already in esafety): add an on_roll_date "
+                "column or correct the leaving date.",
             )
-    if errors:
-        raise Rejected(errors)
+    if problems.count:
+        raise Rejected(problems)
 
     entries: list[Entry] = []
     new_classes: list[SchoolClass] = []
@@ -728,14 +799,26 @@ def _progress(roster_import_id: int, **fields) -> None:
     RosterImport.objects.filter(pk=roster_import_id).update(**fields, updated_at=timezone.now())
 
 
-def _finish_failed(roster_import: RosterImport, errors: list[dict]) -> None:
-    errors = sorted(errors, key=lambda e: (e["line"] is not None, e["line"] or 0))
-    bad_lines = {e["line"] for e in errors if e["line"] is not None}
+def _problems_name(roster_import: RosterImport) -> str:
+    return f"rosters/{roster_import.code}-problems.jsonl"
+
+
+def _finish_failed(roster_import: RosterImport, problems: Problems) -> None:
+    # The page shows the first SHOWN from the import's row; when there are more, all of them are
+    # kept in a file beside it for the download, never as one unbounded JSON value.
+    storage = roster_import.file.storage
+    name = _problems_name(roster_import)
+    storage.delete(name)  # left by a worker that died after saving it: save would pick a new name
+    spooled = problems.spooled()
+    if spooled is not None:
+        storage.save(name, spooled)
+    problems.close()
     with transaction.atomic():
         _progress(
             roster_import.pk,
             status=RosterImport.Status.FAILED,
-            errors=errors,
+            errors=problems.first,
+            summary={"problems": problems.count, "lines": problems.lines},
             finished_at=timezone.now(),
         )
         audit_record(
@@ -743,8 +826,34 @@ def _finish_failed(roster_import: RosterImport, errors: list[dict]) -> None:
             school=roster_import.school,
             action="roster.rejected",
             obj=roster_import,
-            summary=f"{len(errors)} problem(s) on {len(bad_lines)} line(s); nothing imported",
+            summary=f"{problems.count} problem(s) on {problems.lines} line(s); nothing imported",
         )
+
+
+def roster_problem_count(roster_import: RosterImport) -> int:
+    # An import checked before the count was kept has every problem in errors.
+    return roster_import.summary.get("problems", len(roster_import.errors))
+
+
+def roster_problems(roster_import: RosterImport) -> Iterator[dict]:
+    """Every problem of a failed import, in line order, read a line at a time."""
+    if roster_problem_count(roster_import) <= len(roster_import.errors):
+        yield from roster_import.errors
+        return
+    with roster_import.file.storage.open(_problems_name(roster_import), "rb") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def roster_problems_exported(*, actor: User, roster_import: RosterImport) -> None:
+    """The list quotes values from the file (MIS ids, emails): record who took a copy."""
+    audit_record(
+        actor=actor,
+        school=roster_import.school,
+        action="export.roster_problems",
+        obj=roster_import,
+        summary=f"{roster_problem_count(roster_import)} problem(s)",
+    )
 
 
 def _summary_text(summary: dict) -> str:
@@ -769,8 +878,8 @@ def roster_import_run(*, roster_import_id: int) -> bool:
             on_total=lambda n: _progress(roster_import_id, total_rows=n),
             on_progress=lambda n: _progress(roster_import_id, processed_rows=n),
         )
-        if checked.errors:
-            raise Rejected(checked.errors)
+        if checked.problems.count:
+            raise Rejected(checked.problems)
         _progress(roster_import_id, status=RosterImport.Status.IMPORTING)
         with transaction.atomic():
             summary, entries = apply_roster(
@@ -788,19 +897,15 @@ def roster_import_run(*, roster_import_id: int) -> bool:
                 finished_at=timezone.now(),
             )
     except Rejected as e:
-        _finish_failed(roster_import, e.errors)
+        _finish_failed(roster_import, e.problems)
     except Exception:
         logger.exception("roster import %s stopped", roster_import.code)
-        _finish_failed(
-            roster_import,
-            [
-                _problem(
-                    None,
-                    "The import stopped because of an unexpected error, and nothing was "
-                    f"imported. Try again; if it happens again, quote {roster_import.code}.",
-                )
-            ],
+        unexpected = _problem(
+            None,
+            "The import stopped because of an unexpected error, and nothing was imported. "
+            f"Try again; if it happens again, quote {roster_import.code}.",
         )
+        _finish_failed(roster_import, Problems([unexpected]))
     _delete_file(roster_import)
     return True
 

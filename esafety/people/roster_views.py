@@ -1,14 +1,22 @@
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
+from esafety.csv_export import csv_download
 from esafety.people import selectors
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.forms import RosterUploadForm
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from esafety.people.roster import COLUMNS, roster_import_start
+from esafety.people.roster import (
+    COLUMNS,
+    roster_import_start,
+    roster_problem_count,
+    roster_problems,
+    roster_problems_exported,
+)
 
 
 @school_view(Role.OFFICE, Role.HEAD)
@@ -38,11 +46,37 @@ def roster_detail(request: HttpRequest, access: SchoolAccess, code: UUID) -> Htt
     roster_import = get_object_or_404(
         selectors.roster_imports_for_school(school=access.school), code=code
     )
+    problem_count = roster_problem_count(roster_import)
     return render(
         request,
         "people/roster_detail.html",
-        {"access": access, "nav": nav_for(access), "roster_import": roster_import},
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "roster_import": roster_import,
+            # The page lists the first problems only, so its size never grows with the file.
+            "problem_count": problem_count,
+            "more_problems": problem_count - len(roster_import.errors),
+        },
     )
+
+
+@school_view(Role.OFFICE, Role.HEAD)
+def roster_problems_csv(
+    request: HttpRequest, access: SchoolAccess, code: UUID
+) -> StreamingHttpResponse:
+    roster_import = get_object_or_404(
+        selectors.roster_imports_for_school(school=access.school), code=code
+    )
+    roster_problems_exported(actor=request.user, roster_import=roster_import)
+
+    def rows():
+        yield ["Line", "Problem"]
+        for problem in roster_problems(roster_import):
+            yield [problem["line"] or "", problem["message"]]
+
+    day = timezone.localdate(roster_import.created_at)
+    return csv_download(rows(), filename=f"roster-problems-{day:%Y-%m-%d}.csv")
 
 
 @school_view(Role.OFFICE, Role.HEAD)

