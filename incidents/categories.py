@@ -42,6 +42,8 @@ class Step:
     key: str
     label: str
     required: bool = True
+    # Required only on a concern that names a member of staff (on others it is there, optional).
+    required_when_staff_involved: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class CategoryInfo:
     never: tuple[str, ...]
     steps: tuple[Step, ...] = field(default_factory=tuple)
     attachments_refused_because: str = ""
+    # The head is alerted at once as well when the concern names a member of staff (the chair
+    # of governors when it is the head).
+    head_told_when_staff_involved: bool = False
     # How the category reads inside a sentence ("the procedure for …"), where its label, written
     # as a heading, does not.
     sentence_name: str = ""
@@ -154,8 +159,14 @@ CATEGORIES: dict[str, CategoryInfo] = {
             Step("iwf", "Web addresses reported to the Internet Watch Foundation"),
             Step("police", "Police informed (101, or 999 if a child is at immediate risk)"),
             Step("delete_copies", "Other copies (for example in email) deleted"),
-            Step("lado", "LADO informed where a member of staff is involved"),
+            Step(
+                "lado",
+                "LADO informed where a member of staff is involved",
+                required=False,
+                required_when_staff_involved=True,
+            ),
         ),
+        head_told_when_staff_involved=True,
     ),
     Category.RADICALISATION: CategoryInfo(
         category=Category.RADICALISATION,

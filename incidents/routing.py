@@ -1,7 +1,7 @@
 """Who is told about a concern, and who is told next when nobody acknowledges it."""
 
 from esafety.people.models import Membership, Role, User
-from incidents.categories import Route
+from incidents.categories import Route, info
 from incidents.models import Concern
 
 # Each level is a set of roles ("chair" is the chair of governors). Level 0 is alerted when the
@@ -45,7 +45,24 @@ def _members(school, roles: frozenset[str]) -> list[User]:
 def levels_for(concern: Concern, head_ids: set[int] | None = None) -> tuple[frozenset[str], ...]:
     if concern.route == Route.HEAD and concern_is_about_head(concern):
         return ABOUT_HEAD
-    return ESCALATION[concern.route]
+    levels = ESCALATION[concern.route]
+    also = also_told_at_once(concern)
+    if also:
+        # Told at once, so not again as a later level; a level left empty is dropped.
+        later = (level - {also} for level in levels[1:])
+        levels = (levels[0] | {also}, *(level for level in later if level))
+    return levels
+
+
+def also_told_at_once(concern: Concern) -> str | None:
+    """The head (the chair of governors when it is about the head) when the category says a
+    concern naming a member of staff goes to them too: IIOC, DOMAIN.md's "DSL (head and LADO if
+    a member of staff is involved)"."""
+    if not info(concern.category).head_told_when_staff_involved:
+        return None
+    if not concern.staff_links.exists():
+        return None
+    return "chair" if concern_is_about_head(concern) else Role.HEAD
 
 
 def concern_is_about_head(concern: Concern) -> bool:

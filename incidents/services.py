@@ -120,6 +120,12 @@ def concern_log(
     for involved in pupils:
         if involved.pupil.school_id != school.pk:
             raise ValidationError("A pupil of another school cannot be added to this concern.")
+    if category == Category.STAFF_CONDUCT and not staff:
+        # Whoever it is about must be named: that is what keeps it from them (and sends it to
+        # the chair of governors when it is about the head).
+        raise ValidationError(
+            "A concern about a member of staff's conduct must name the member of staff."
+        )
 
     # Lock the school row so two concerns logged at once never get the same number.
     School.objects.select_for_update().filter(pk=school.pk).first()
@@ -145,7 +151,13 @@ def concern_log(
     ConcernStaff.objects.bulk_create(ConcernStaff(concern=concern, user=u) for u in set(staff))
     # The procedure is copied, so a later change to the category never rewrites this record.
     ProcedureStep.objects.bulk_create(
-        ProcedureStep(concern=concern, order=i, key=s.key, label=s.label, required=s.required)
+        ProcedureStep(
+            concern=concern,
+            order=i,
+            key=s.key,
+            label=s.label,
+            required=s.required or (s.required_when_staff_involved and bool(staff)),
+        )
         for i, s in enumerate(category_info.steps)
     )
     for c in checked:

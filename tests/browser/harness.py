@@ -206,7 +206,9 @@ def sign_out(visitor: Visitor) -> None:
 # field on the page.
 FORM_PATTERN = """() => {
   const problems = [];
-  const named = (el) => el.id ? `#${el.id}` : `[name=${el.getAttribute('name')}]`;
+  // A group of radio buttons is one field, named once.
+  const named = (el) => (el.type === 'radio' || !el.id)
+    ? `[name=${el.getAttribute('name')}]` : `#${el.id}`;
   for (const control of document.querySelectorAll('main [required]')) {
     const group = control.closest('fieldset');
     const label = (control.type === 'radio' && group)
@@ -236,7 +238,7 @@ FORM_PATTERN = """() => {
       }
     }
   }
-  return problems;
+  return [...new Set(problems)];
 }"""
 
 

@@ -117,6 +117,13 @@ def test_every_colour_state_passes_axe(open_visitor, personas, states):
     staff.visit(f"/s/{school}/no-such-page/", status=404)
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     staff.follow(page.get_by_role("link", name="Go to your home page"))
+    # Logging a concern sent with nothing chosen: the concern form's own summary, the same
+    # pattern.
+    staff.visit(reverse("incidents:new", args=[school]))
+    assert_form_pattern(staff)
+    staff.submit(page.get_by_role("button", name="Log the concern"))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    assert_form_pattern(staff)
     staff.visit(reverse("policies:accept", args=[school]))
     published = states["published"]
     services.acceptance_record_own(

@@ -39,6 +39,9 @@ def pupil(personas):
 def log_concern(personas, pupil):
     def _log(category="cyberbullying", actor=None, **kw):
         kw.setdefault("pupils", [services.InvolvedPupil(pupil, PupilRole.AFFECTED)])
+        if category == "staff_conduct":
+            # An allegation names the member of staff it is about: the service refuses it else.
+            kw.setdefault("staff", [personas.office])
         return services.concern_log(
             actor=actor or personas.staff,
             school=personas.school,

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from esafety.notify.models import Message
@@ -605,3 +606,63 @@ def test_a_referral_takes_the_concerns_lock_first(personas, log_concern):
     statements = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     assert 'FROM "incidents_concern"' in statements[0]
     assert statements[0].endswith("FOR UPDATE")
+
+
+# A member of staff named: an allegation must name them; indecent images naming them go to the
+# head as well, with the LADO step required (DOMAIN.md: "DSL (head and LADO if a member of staff
+# is involved)").
+
+
+def test_an_allegation_about_staff_must_name_the_member_of_staff(personas, log_concern):
+    with pytest.raises(ValidationError, match="must name the member of staff"):
+        log_concern("staff_conduct", staff=[])
+    assert not Concern.objects.exists()
+    assert not Message.objects.exists()
+
+
+def test_indecent_images_naming_staff_alert_the_head_and_require_the_lado_step(
+    personas, log_concern
+):
+    concern = log_concern("iioc", staff=[personas.office])
+    assert _recipients(concern) == {
+        personas.dsl.email,
+        personas.deputy_dsl.email,
+        personas.head.email,
+    }
+    lado = concern.steps.get(key="lado")
+    assert lado.required is True
+    assert lado.label == "LADO informed where a member of staff is involved"
+    assert "Procedure step not done: LADO informed where a member of staff is involved" in (
+        procedure.missing_for_close(concern)
+    )
+
+
+def test_indecent_images_naming_nobody_go_to_the_dsl_with_the_lado_step_optional(
+    personas, log_concern
+):
+    concern = log_concern("iioc")
+    assert _recipients(concern) == {personas.dsl.email, personas.deputy_dsl.email}
+    # There, should staff turn out to be involved, but nothing stops the concern closing.
+    assert concern.steps.get(key="lado").required is False
+
+
+def test_indecent_images_naming_the_head_alert_the_chair_and_never_the_head(personas, log_concern):
+    log_concern("iioc", staff=[personas.head])
+    alerted = set(Message.objects.values_list("to_email", flat=True))
+    assert alerted == {personas.dsl.email, personas.deputy_dsl.email, personas.chair.email}
+
+
+def test_the_head_told_at_once_is_not_told_again_by_escalation(personas, log_concern):
+    from incidents.tasks import escalate_unacknowledged
+
+    concern = log_concern("iioc", staff=[personas.office])
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61), tick=False):
+        escalate_unacknowledged()
+    # The next people on the list after the head: the chair of governors.
+    assert Message.objects.filter(to_email=personas.head.email).count() == 1
+    assert Message.objects.filter(to_email=personas.chair.email).count() == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=125), tick=False):
+        escalate_unacknowledged()
+    assert Message.objects.filter(to_email=personas.chair.email).count() == 1
+    concern.refresh_from_db()
+    assert concern.escalation_level == 1
