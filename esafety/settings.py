@@ -263,6 +263,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ESAFETY_PRIVILEGED_IDLE_MINUTES = envint("ESAFETY_PRIVILEGED_IDLE_MINUTES", "30")
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 60 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Messages ("signed in as …", a child's first name after a co-sign) stay on the server with the
+# session: Django's default keeps them in a signed cookie, which anyone can read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -208,3 +208,89 @@ print(plain.status_code, plain.headers.get("Location"))
     assert "Secure" in headers["csrf-cookie"]
     assert "HttpOnly" in headers["csrf-cookie"]
     assert lines[-1] == "301 https://esafety.example.org/accounts/login/"
+
+
+# Messages stay on the server. Django's default keeps them in a "messages" cookie, signed but
+# readable by anyone who has the browser: "Successfully signed in as Pat Parent.", "You have
+# co-signed … for Ada." on a shared family tablet or in a proxy's log.
+
+MESSAGES_IN_THE_SESSION = "django.contrib.messages.storage.session.SessionStorage"
+
+
+def cookies_set(*responses) -> dict[str, str]:
+    """Every cookie the responses set (Set-Cookie), by name, with the value it was set to."""
+    return {name: morsel.value for r in responses for name, morsel in r.cookies.items()}
+
+
+def assert_no_cookie_tells(cookies: dict[str, str], *words: str) -> None:
+    assert "messages" not in cookies
+    # The session id and the CSRF token are the only cookies the app sets: random tokens.
+    assert set(cookies) <= {"sessionid", "csrftoken"}, cookies
+    # Each word has a space, an @ or a hyphen, which no token holds by chance.
+    for value in cookies.values():
+        for word in words:
+            assert word not in value, value
+
+
+def test_it_keeps_messages_in_the_session(settings):
+    assert settings.MESSAGE_STORAGE == MESSAGES_IN_THE_SESSION
+
+
+@pytest.mark.django_db
+def test_it_says_who_signed_in_without_a_cookie_saying_it(personas, client):
+    from django.core.cache import cache
+
+    from tests.factories import PASSWORD
+
+    cache.clear()  # allauth's sign-in rate limits live in the cache
+    parent = personas.parent
+    page = client.get("/accounts/login/")
+    signed_in = client.post("/accounts/login/", {"login": parent.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    home = client.get(signed_in.url, follow=True)
+
+    assert f"Successfully signed in as {parent.full_name}." in home.text
+    assert_no_cookie_tells(
+        cookies_set(page, signed_in, home),
+        "signed in",
+        parent.full_name,
+        parent.email,
+    )
+    assert "messages" not in client.cookies  # nor on the redirects in between
+
+
+@pytest.mark.django_db
+def test_it_names_the_child_after_a_co_sign_without_a_cookie_naming_them(personas, client_for):
+    from django.urls import reverse
+
+    from esafety.people.models import Guardian
+    from policies import services
+    from policies.models import Audience
+    from tests.factories import PupilFactory
+    from tests.policies.conftest import publish_version
+
+    policy = services.policy_create(
+        actor=personas.online_safety_lead,
+        school=personas.school,
+        title="KS2 pupils' AUP",
+        kind="aup",
+        owner=personas.online_safety_lead,
+        audiences=[Audience.PUPILS_KS2],
+        requires_acceptance=True,
+    )
+    version = publish_version(personas, policy, "1")
+    child = PupilFactory(school=personas.school, first_name="Ada", year_group="Year 5")
+    Guardian.objects.create(pupil=child, email=personas.parent.email, user=personas.parent)
+    client = client_for(personas.parent)
+    url = reverse("policies:accept", args=[personas.school.code])
+
+    cosigned = client.post(
+        url,
+        {"version": version.code, "pupil": child.code, "agree": "on", "typed_name": "Pat Parent"},
+    )
+    assert cosigned.status_code == 302
+    page = client.get(cosigned.url)
+
+    assert "You have co-signed KS2 pupils&#x27; AUP for Ada." in page.text
+    assert_no_cookie_tells(cookies_set(cosigned, page), "co-signed", "for Ada")
+    assert "messages" not in client.cookies
