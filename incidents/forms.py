@@ -19,6 +19,11 @@ from incidents.services import InvolvedPupil
 ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf"
 # A clock a few minutes fast on a phone should not stop someone logging a concern.
 FUTURE_SLACK = datetime.timedelta(minutes=10)
+# The earliest "when it happened" taken: far enough back for a historic disclosure by any pupil
+# (a sixth-former's whole childhood), near enough to catch a mistyped year such as 0026 or 1926.
+EARLIEST_YEARS = 20
+# Words a person types, not a document pasted whole: a long account is welcome, a book is not.
+MAX_NARRATIVE = 20_000
 
 
 class MultipleFileInput(forms.FileInput):
@@ -33,6 +38,40 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class TickBox(forms.CheckboxInput):
+    """A checkbox that passes on exactly what was sent, for TickBoxField to judge; a browser
+    sends "on" for a ticked box with no value of its own, and nothing for an unticked one."""
+
+    TICKED = "on"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, check_test=lambda value: value is True or value == self.TICKED)
+
+    def format_value(self, value) -> None:
+        return None  # no value attribute, so a ticked box always sends "on"
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class TickBoxField(forms.Field):
+    """Ticked or not, and nothing else: Django's BooleanField counts any other text as ticked,
+    so a forged "definitely" would flag a child at immediate risk."""
+
+    widget = TickBox
+    default_error_messages = {"invalid": "Tick the box, or leave it empty."}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> bool:
+        if value in (None, "", False):
+            return False
+        if value is True or value == TickBox.TICKED:
+            return True
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class PupilCodesField(forms.Field):
@@ -66,9 +105,8 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": "Choose what the concern is about."},
     )
-    immediate_risk = forms.BooleanField(
+    immediate_risk = TickBoxField(
         label="A child is at immediate risk",
-        required=False,
         help_text="If so, call 999 now and tell the DSL in person.",
     )
     told_dsl_in_person = forms.TypedChoiceField(
@@ -85,11 +123,13 @@ class ConcernForm(forms.Form):
         max_length=100,
         help_text="Type part of a first name or surname.",
     )
+    # No max_length here: it would put maxlength on the textarea, and a browser cuts a pasted
+    # account short at that length without a word. clean_what_happened says so instead.
     what_happened = forms.CharField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you saw or were told, in the child's own words where you can. Facts, "
-        "not opinions.",
+        f"not opinions. At most {MAX_NARRATIVE:,} characters.",
         error_messages={"required": "Write what happened."},
     )
     occurred_at = forms.DateTimeField(
@@ -165,17 +205,42 @@ class ConcernForm(forms.Form):
             items.extend((anchor, str(message)) for message in errors)
         return items
 
+    def immediate_risk_ticked(self) -> bool:
+        """Whether the box shows ticked, so the 999 alert shows with the form."""
+        return self.fields["immediate_risk"].widget.check_test(self["immediate_risk"].value())
+
     def clean_occurred_at(self) -> datetime.datetime:
         value = self.cleaned_data["occurred_at"]
-        if value > timezone.now() + FUTURE_SLACK:
+        now = timezone.now()
+        if value > now + FUTURE_SLACK:
             raise forms.ValidationError("When it happened cannot be in the future.")
+        if value < now - datetime.timedelta(days=round(365.25 * EARLIEST_YEARS)):
+            raise forms.ValidationError(
+                f"When it happened is more than {EARLIEST_YEARS} years ago: check the year."
+            )
         return value
 
     def clean_what_happened(self) -> str:
         value = self.cleaned_data["what_happened"].strip()
         if not value:
             raise forms.ValidationError("Write what happened.")
-        return value
+        return narrative_within_limit(value)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # An allegation is about someone: without them named, it cannot be kept from them, nor
+        # sent to the chair when it is about the head.
+        if (
+            data.get("category") == Category.STAFF_CONDUCT
+            and not data.get("staff")
+            and "staff" not in self.errors
+        ):
+            self.add_error(
+                "staff",
+                "Name the member of staff this concern is about: tick them under “Staff "
+                "involved”. They will not see it.",
+            )
+        return data
 
     def clean_location(self) -> str:
         return self.cleaned_data["location"].strip()
@@ -219,6 +284,33 @@ class ConcernForm(forms.Form):
         return [
             (found[c], data.get(f"role_{c}") or PupilRole.AFFECTED) for c in codes if c in found
         ]
+
+
+def narrative_within_limit(value: str) -> str:
+    if len(value) > MAX_NARRATIVE:
+        raise forms.ValidationError(
+            f"This is {len(value):,} characters long: keep it to {MAX_NARRATIVE:,}. Write the "
+            "facts the DSL needs now; they will ask you for more."
+        )
+    return value
+
+
+class InformationForm(forms.Form):
+    """Something the reporter has learnt since logging the concern, for the DSL."""
+
+    text = forms.CharField(
+        label="What have you seen or been told since?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For the DSL. Once added, it is not shown here again. If it is urgent, tell "
+        "the DSL in person too.",
+        error_messages={"required": "Write what you want to add."},
+    )
+
+    def clean_text(self) -> str:
+        value = self.cleaned_data["text"].strip()
+        if not value:
+            raise forms.ValidationError("Write what you want to add.")
+        return narrative_within_limit(value)
 
 
 def guidance() -> list[dict]:

@@ -342,19 +342,6 @@ def pupils_on_roll_by_code(*, school, codes) -> dict[UUID, Pupil]:
 
 
 def reported_concern(access: SchoolAccess, code) -> Concern | None:
-    """One concern the member logged, with what they wrote: never the DSL's notes, steps or
-    referrals, which are not loaded here at all."""
-    return (
-        concerns_reported_by(access)
-        .select_related("school")
-        .prefetch_related(
-            Prefetch(
-                "pupil_links",
-                queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
-            ),
-            "staff_links__user",
-            "attachments",
-        )
-        .filter(code=code)
-        .first()
-    )
+    """One concern the member logged, for its status: not the pupils or staff named, nor the
+    DSL's notes, steps or referrals, which are not loaded here at all."""
+    return concerns_reported_by(access).select_related("school").filter(code=code).first()

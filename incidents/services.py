@@ -194,6 +194,34 @@ def concern_log(
     return concern
 
 
+@transaction.atomic
+def concern_add_information(*, actor: User, concern: Concern, text: str) -> TimelineEntry:
+    """What the person who logged a concern has learnt since: a new entry on the timeline the
+    DSL reads, never a change to what they wrote. The reporter does not see it again."""
+    concern = _locked(concern)
+    if concern.reported_by_id != actor.pk:
+        raise ConcernError("Only the person who logged this concern can add information here.")
+    if concern.status == Status.CLOSED:
+        raise ConcernError(
+            "This concern has been closed. If something new has happened, log a new concern."
+        )
+    text = text.strip()
+    if not text:
+        raise ConcernError("Write what you want to add.")
+    entry = _entry(
+        concern, EntryKind.NOTE, actor, f"Added by the person who logged the concern: {text}"
+    )
+    _audit(actor, concern, "concern.information_added")
+    _alert(
+        concern,
+        routing.recipients(concern, 0),
+        subject=f"New information on concern {concern.reference}",
+        body=f"The person who logged an online-safety concern at {concern.school.name} has "
+        "added information to it.",
+    )
+    return entry
+
+
 def _locked(concern: Concern) -> Concern:
     return Concern.objects.select_for_update().select_related("school").get(pk=concern.pk)
 

@@ -34,4 +34,9 @@ urlpatterns += [
     path("s/<uuid:school>/concerns/pupil-search/", report.pupil_search, name="pupil_search"),
     path("s/<uuid:school>/concerns/mine/", report.concern_mine, name="mine"),
     path("s/<uuid:school>/concerns/mine/<uuid:code>/", report.my_concern, name="my_concern"),
+    path(
+        "s/<uuid:school>/concerns/mine/<uuid:code>/add/",
+        report.my_concern_add,
+        name="my_concern_add",
+    ),
 ]

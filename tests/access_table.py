@@ -78,9 +78,11 @@ SCHOOL_PAGES: dict[str, School] = {
     # Logging a concern and following what you logged. "own_concern" is, for each persona,
     # a concern that persona logged: a reporter's page shows its reporter only.
     "incidents:new": School(EMPLOYED),
-    "incidents:pupil_search": School(EMPLOYED),
+    # POST only: a child's name is sent in the body, never in the URL (nor an access log).
+    "incidents:pupil_search": School(EMPLOYED, method="POST"),
     "incidents:mine": School(EMPLOYED),
     "incidents:my_concern": School(EMPLOYED, objects={"code": "own_concern"}),
+    "incidents:my_concern_add": School(EMPLOYED, method="POST", objects={"code": "own_concern"}),
 }
 
 # The DSL's side of concerns. Governors pass school_view (the chair works allegations about the

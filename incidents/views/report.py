@@ -7,15 +7,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import STAFF_ROLES
 from esafety.people.navigation import nav_for
-from incidents import selectors, services
+from incidents import routing, selectors, services
 from incidents.categories import CATEGORIES, Route
-from incidents.evidence import EvidenceRefused
-from incidents.forms import ConcernForm, guidance
+from incidents.evidence import EvidenceRefused, MemoryOnlyUploadHandler
+from incidents.forms import ConcernForm, InformationForm, guidance
 from incidents.models import Concern, PupilRole, Status
 
 # Anyone employed by the school logs concerns; governors and parents do not.
@@ -53,15 +54,27 @@ def _form_page(
             "searched": searched,
             "query": query,
             "roles": PupilRole.choices,
-            "immediate_risk": bool(form["immediate_risk"].value()),
+            "immediate_risk": form.immediate_risk_ticked(),
             "refused": CATEGORIES[category].attachments_refused_because if refused else "",
             "search_min_length": SEARCH_MIN_LENGTH,
         },
     )
 
 
+# The CSRF check reads the form, so it waits until the upload handler is in place: checked by
+# csrf_protect inside, not by the middleware before the view (Django's "modifying upload
+# handlers on the fly"). Anyone who is not staff of the school is turned away before either.
+@csrf_exempt
 @school_view(*STAFF)
 def concern_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    # No byte of a file sent with a concern reaches a disk before the category is known: for
+    # the image categories, none ever does (incidents.evidence.MemoryOnlyUploadHandler).
+    request.upload_handlers = [MemoryOnlyUploadHandler(request)]
+    return _concern_new(request, access)
+
+
+@csrf_protect
+def _concern_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     people = {"school": access.school, "reporter": request.user}
     if request.method == "POST" and "find" in request.POST:
         # Without JavaScript the pupil search posts the whole form: show it again as it was,
@@ -97,10 +110,12 @@ def concern_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     return _form_page(request, access, form)
 
 
+# A POST, so a child's name is never in a URL, and so never in a server's access log, a
+# browser's history or a Referer header.
 @school_view(*STAFF)
-@require_GET
+@require_POST
 def pupil_search(request: HttpRequest, access: SchoolAccess) -> JsonResponse:
-    pupils = _search(access, request.GET.get("q", ""))
+    pupils = _search(access, request.POST.get("q", ""))
     response = JsonResponse(
         {
             "pupils": [
@@ -141,7 +156,8 @@ def what_happens_next(concern: Concern) -> list[str]:
         return [
             "It has been acknowledged and is being dealt with. Safeguarding records are shared "
             "only with those who need to know, so you will not see the notes or actions.",
-            "If you learn anything more, tell the DSL.",
+            "If you learn anything more, add it below. If it is urgent, tell the DSL in person "
+            "too.",
         ]
     minutes = (
         school.immediate_risk_escalation_minutes
@@ -154,20 +170,33 @@ def what_happens_next(concern: Concern) -> list[str]:
         Route.HEAD: "The headteacher has been alerted (the chair of governors, if it concerns "
         "the headteacher). Do not discuss it with the member of staff concerned.",
     }[concern.route]
+    if routing.also_told_at_once(concern):
+        who += (
+            " So has the headteacher (the chair of governors, if it concerns the headteacher), "
+            "because a member of staff is involved. Do not discuss it with them."
+        )
     return [
         who,
         f"If nobody acknowledges it within {minutes} minutes, the alert goes to the next people "
         "on the school's list.",
-        "You can come back here to see its status.",
+        "You can come back here to see its status, and add anything you learn.",
     ]
 
 
-@school_view(*STAFF)
-def my_concern(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+def _reported_or_404(access: SchoolAccess, code: UUID) -> Concern:
     concern = selectors.reported_concern(access, code)
     if concern is None:
         # Someone else's concern, or none at all: the same answer.
         raise Http404("No such concern")
+    return concern
+
+
+def _my_concern_page(
+    request: HttpRequest, access: SchoolAccess, concern: Concern, form: InformationForm
+) -> HttpResponse:
+    """The reporter's page: reference, category, when, status and what happens next. Never
+    what they wrote, the pupils or the staff they named, nor the DSL's work: the record is for
+    those who need to know, and a screen left open in a staff room is not one of them."""
     services.concern_record_read(actor=request.user, concern=concern, what="concern_status")
     info = CATEGORIES[concern.category]
     return render(
@@ -181,5 +210,33 @@ def my_concern(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRe
             "next": what_happens_next(concern),
             # Who should have been told in person at once, and has not been.
             "tell_dsl": info.child_protection and not concern.told_dsl_in_person,
+            "form": form,
         },
     )
+
+
+@school_view(*STAFF)
+def my_concern(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    return _my_concern_page(request, access, _reported_or_404(access, code), InformationForm())
+
+
+@school_view(*STAFF)
+@require_POST
+def my_concern_add(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    concern = _reported_or_404(access, code)
+    form = InformationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_add_information(
+                actor=request.user, concern=concern, text=form.cleaned_data["text"]
+            )
+        except services.ConcernError as e:
+            form.add_error("text", str(e))
+        else:
+            messages.success(
+                request,
+                f"Thank you: what you added to {concern.reference} is with the DSL. It is not "
+                "shown here again.",
+            )
+            return redirect("incidents:my_concern", school=access.school.code, code=concern.code)
+    return _my_concern_page(request, access, concern, form)

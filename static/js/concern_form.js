@@ -85,6 +85,8 @@
 
   // Pupils: typing a name lists matching pupils of this school on roll; ticking one adds it.
   var url = form.getAttribute("data-search-url");
+  // The CSRF cookie is HttpOnly: the token comes from the form's own hidden field.
+  var csrfToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var minimum = parseInt(form.getAttribute("data-search-min"), 10) || 2;
   var query = form.querySelector("[data-pupil-query]");
   var findButton = form.querySelector("[data-pupil-find]");
@@ -143,9 +145,12 @@
       return;
     }
     var mine = ++latest;
-    fetch(url + "?q=" + encodeURIComponent(text), {
+    // POSTed, never in the address: a child's name must not reach a server's access log.
+    fetch(url, {
+      method: "POST",
       credentials: "same-origin",
-      headers: { Accept: "application/json" },
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+      body: new URLSearchParams({ q: text }),
     })
       .then(function (response) {
         if (!response.ok) {

@@ -98,6 +98,8 @@ def test_it_lets_staff_log_cyberbullying_with_a_screenshot_in_under_a_minute(
     shot.write_bytes(screenshot_png())
     visitor = open_visitor(PHONE, is_mobile=True, has_touch=True)
     page = visitor.page
+    sent: list[tuple[str, str]] = []
+    page.on("request", lambda request: sent.append((request.method, request.url)))
     go_to_form(visitor, personas)
 
     effort = Effort()
@@ -117,6 +119,11 @@ def test_it_lets_staff_log_cyberbullying_with_a_screenshot_in_under_a_minute(
     found = page.get_by_role("list", name="Pupils found")
     expect(found.get_by_role("checkbox")).to_have_count(1)  # never another school's Zephyr
     effort.click(found.get_by_role("checkbox", name="Zephyrine Quarterbridge"), "tick the pupil")
+    # The name typed went in the body of a POST: no address asked for carries it, so no access
+    # log holds it.
+    search = f"/s/{personas.school.code}/concerns/pupil-search/"
+    assert ("POST", f"{visitor.base_url}{search}") in sent
+    assert not [url for _, url in sent if "zeph" in url.lower()]
     added = page.get_by_role("list", name="Pupils added")
     expect(added.get_by_role("checkbox", name="Zephyrine Quarterbridge")).to_be_checked()
     role = added.get_by_label("Role of Zephyrine Quarterbridge")
@@ -142,6 +149,9 @@ def test_it_lets_staff_log_cyberbullying_with_a_screenshot_in_under_a_minute(
     expect(page.get_by_role("status")).to_contain_text(f"Concern {concern.reference} is logged")
     expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("Reported")
+    # Only the reference, category, when and status: not the child, the place or the account.
+    for kept in ("Zephyrine", "Class 5B", "Cruel messages"):
+        expect(page.get_by_role("main")).not_to_contain_text(kept)
     assert concern.category == "cyberbullying"
     assert [(link.pupil, link.role) for link in concern.pupil_links.all()] == [(pupil, "affected")]
     attachment = Attachment.objects.get(concern=concern)
@@ -151,6 +161,15 @@ def test_it_lets_staff_log_cyberbullying_with_a_screenshot_in_under_a_minute(
         personas.dsl.email,
         personas.deputy_dsl.email,
     }
+
+    # Something learnt later is added for the DSL, and not shown back.
+    page.get_by_label("What have you seen or been told since?").fill(
+        "She showed me a new message this afternoon."
+    )
+    visitor.submit(page.get_by_role("button", name="Add it for the DSL"))
+    expect(page.get_by_role("status")).to_contain_text("is with the DSL")
+    expect(page.get_by_role("main")).not_to_contain_text("a new message this afternoon")
+    assert concern.entries.filter(text__contains="a new message this afternoon").exists()
 
     # Then it is in "My concerns", with its status.
     page.get_by_role("button", name="Show navigation").click()

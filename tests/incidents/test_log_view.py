@@ -1,12 +1,17 @@
 """Logging a concern through the page: who may, what is refused, what is kept, pupil search."""
 
 import datetime
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +36,14 @@ def search_url(personas) -> str:
 def stored_files() -> list[Path]:
     root = Path(settings.PRIVATE_ROOT)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def csrf_checking_client(user) -> Client:
+    """A client that checks CSRF tokens as a browser's requests are checked (the test client
+    skips the check unless asked)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
 
 
 def form_data(involved=None, **overrides) -> dict:
@@ -80,6 +93,19 @@ def test_it_answers_another_schools_dsl_as_if_the_school_did_not_exist(personas,
     assert client.post(new_url(personas), form_data()).status_code == 404
 
 
+def test_it_still_checks_the_csrf_token_of_the_form(personas, pupil):
+    # The view turns the middleware's check off so that it can choose how files are received
+    # first, and checks the token itself straight after.
+    client = csrf_checking_client(personas.staff)
+    r = client.post(new_url(personas), form_data(pupil))
+    assert r.status_code == 403
+    nothing_saved()
+    token = str(client.get(new_url(personas)).context["csrf_token"])
+    r = client.post(new_url(personas), {**form_data(pupil), "csrfmiddlewaretoken": token})
+    assert r.status_code == 302
+    assert Concern.objects.count() == 1
+
+
 def test_it_defaults_when_to_now_in_the_schools_time(personas, client_for):
     # 09:30 UTC is 10:30 in London in June (British Summer Time).
     with time_machine.travel(datetime.datetime(2026, 6, 14, 9, 30, tzinfo=datetime.UTC)):
@@ -126,6 +152,44 @@ def test_it_records_staff_involved_and_routes_staff_conduct_to_the_head(personas
     assert Concern.objects.get().category == Category.STAFF_CONDUCT
     assert list(ConcernStaff.objects.values_list("user", flat=True)) == [personas.office.pk]
     assert set(Message.objects.values_list("to_email", flat=True)) == {personas.head.email}
+
+
+def test_it_asks_who_an_allegation_about_staff_is_about(personas, client_for, pupil):
+    what = "A teacher followed pupils from a personal account."
+    r = client_for(personas.staff).post(
+        new_url(personas), form_data(pupil, category=Category.STAFF_CONDUCT, what_happened=what)
+    )
+    assert r.status_code == 200
+    message = (
+        "Name the member of staff this concern is about: tick them under “Staff involved”. "
+        "They will not see it."
+    )
+    assert r.context["form"].errors["staff"] == [message]
+    assert ("id_staff_0", message) in r.context["form"].error_summary()
+    html = r.content.decode()
+    assert what in html
+    # "Staff involved" is opened to show the problem.
+    assert '<details class="mb-3" open>' in html
+    nothing_saved()
+
+
+def test_it_tells_the_head_too_of_indecent_images_naming_a_member_of_staff(
+    personas, client_for, pupil
+):
+    client = client_for(personas.staff)
+    r = client.post(
+        new_url(personas), form_data(pupil, category=Category.IIOC, staff=[personas.office.code])
+    )
+    assert r.status_code == 302
+    concern = Concern.objects.get()
+    assert set(Message.objects.values_list("to_email", flat=True)) == {
+        personas.dsl.email,
+        personas.deputy_dsl.email,
+        personas.head.email,
+    }
+    assert concern.steps.get(key="lado").required is True
+    html = client.get(r["Location"]).content.decode()
+    assert "So has the headteacher" in html
 
 
 def test_it_offers_only_this_schools_staff(personas, client_for):
@@ -227,6 +291,88 @@ def test_it_refuses_a_time_in_the_future(personas, client_for):
     nothing_saved()
 
 
+@pytest.mark.parametrize(
+    "when",
+    ["0001-01-01T10:00", "1926-03-14T10:30", "0026-03-14T10:30"],
+    ids=["year-1", "a-century-ago", "two-digit-year"],
+)
+def test_it_refuses_a_time_long_ago_and_says_check_the_year(personas, client_for, when):
+    what = "Typed carefully before the date was got wrong."
+    r = client_for(personas.staff).post(
+        new_url(personas), form_data(occurred_at=when, what_happened=what)
+    )
+    assert r.context["form"].errors["occurred_at"] == [
+        "When it happened is more than 20 years ago: check the year."
+    ]
+    html = r.content.decode()
+    assert what in html
+    assert f'value="{when}"' in html  # shown as typed, to correct
+    nothing_saved()
+
+
+def test_it_takes_a_historic_disclosure_and_a_phone_a_few_minutes_fast(personas, client_for):
+    client = client_for(personas.staff)
+    with time_machine.travel(datetime.datetime(2026, 3, 14, 10, 30, tzinfo=datetime.UTC)):
+        # Something a sixth-former says happened when they were small.
+        r = client.post(new_url(personas), form_data(occurred_at="2008-09-01T09:00"))
+        assert r.status_code == 302
+        r = client.post(new_url(personas), form_data(occurred_at="2026-03-14T10:38"))
+        assert r.status_code == 302
+        r = client.post(new_url(personas), form_data(occurred_at="2006-03-01T09:00"))
+        assert "occurred_at" in r.context["form"].errors
+    assert Concern.objects.count() == 2
+
+
+def test_it_takes_a_long_account_up_to_the_limit(personas, client_for):
+    what = "Word " * 4000  # 20,000 characters, the last a space the form trims
+    r = client_for(personas.staff).post(new_url(personas), form_data(what_happened=what))
+    assert r.status_code == 302
+    assert Concern.objects.get().what_happened == what.strip()
+
+
+def test_it_refuses_a_narrative_past_the_limit_and_keeps_it_to_shorten(personas, client_for):
+    what = "A" * (2 * 1024 * 1024)
+    r = client_for(personas.staff).post(new_url(personas), form_data(what_happened=what))
+    assert r.status_code == 200
+    assert r.context["form"].errors["what_happened"] == [
+        "This is 2,097,152 characters long: keep it to 20,000. Write the facts the DSL needs "
+        "now; they will ask you for more."
+    ]
+    html = r.content.decode()
+    assert what in html
+    # No maxlength: a browser would cut a pasted account short without a word.
+    assert "maxlength" not in html.split('name="what_happened"')[1].split(">")[0]
+    nothing_saved()
+
+
+@pytest.mark.parametrize("value", ["definitely", "true", "1", "off", "no"])
+def test_it_takes_only_a_real_tick_for_immediate_risk(personas, client_for, pupil, value):
+    what = "Kept as typed."
+    r = client_for(personas.staff).post(
+        new_url(personas), form_data(pupil, immediate_risk=value, what_happened=what)
+    )
+    assert r.status_code == 200
+    assert r.context["form"].errors["immediate_risk"] == ["Tick the box, or leave it empty."]
+    html = r.content.decode()
+    assert what in html
+    # Shown unticked, with no value of its own, so ticking it sends what a browser sends.
+    box = html.split('name="immediate_risk"')[1].split(">")[0]
+    assert "checked" not in box
+    assert "value=" not in box
+    assert r.context["immediate_risk"] is False  # nor the 999 alert shown as if it were
+    nothing_saved()
+
+
+def test_it_takes_a_tick_and_no_tick(personas, client_for, pupil):
+    client = client_for(personas.staff)
+    assert client.post(new_url(personas), form_data(pupil, immediate_risk="on")).status_code == 302
+    assert client.post(new_url(personas), form_data(pupil)).status_code == 302
+    assert list(Concern.objects.order_by("number").values_list("immediate_risk", flat=True)) == [
+        True,
+        False,
+    ]
+
+
 def test_it_shows_the_999_alert_after_submit_when_a_child_is_at_immediate_risk(
     personas, client_for, pupil
 ):
@@ -323,6 +469,119 @@ def test_it_refuses_a_file_whose_contents_are_not_an_image(personas, client_for,
     nothing_saved()
 
 
+# Evidence too large to keep in memory by Django's defaults (FILE_UPLOAD_MAX_MEMORY_SIZE).
+
+MB = 1024 * 1024
+# Every file opened for writing while a test watches, whoever opens it: the audit hook sees
+# open() and os.open() alike, so tempfile's NamedTemporaryFile (Django's TemporaryUploadedFile)
+# is caught too. Looking at the temporary folder afterwards proves nothing on its own: Django
+# deletes its temporary upload file when the request ends. Audit hooks cannot be removed, so one
+# hook serves the whole run and records only while `files_written()` is open.
+_written: list[str] | None = None
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | getattr(os, "O_TMPFILE", 0)
+
+
+def _record_writes(event: str, args: tuple) -> None:
+    if event != "open" or _written is None:
+        return
+    path, mode, flags = args
+    if isinstance(path, int):
+        return  # a file descriptor opened (and recorded) by its path a moment before
+    if (mode and any(c in mode for c in "wax+")) or (flags or 0) & _WRITE_FLAGS:
+        _written.append(str(path))
+
+
+sys.addaudithook(_record_writes)
+
+
+@contextmanager
+def files_written():
+    global _written
+    _written = seen = []
+    try:
+        yield seen
+    finally:
+        _written = None
+
+
+@pytest.fixture
+def temp_dir(settings, tmp_path, monkeypatch):
+    """Where Django would put an upload too large for memory, apart from private storage."""
+    folder = tmp_path / "uploads-in-progress"
+    folder.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(folder)
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def reporter(personas, client_for):
+    """The staff persona with the form open: the first request of a run imports the views and
+    what they import, and some of that (WeasyPrint finding its libraries) writes temporary
+    files of its own, which are not the upload's."""
+    client = client_for(personas.staff)
+    assert client.get(new_url(personas)).status_code == 200
+    return client
+
+
+def big_png(size: int, name: str = "screenshot.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG + b"\0" * (size - len(PNG)), content_type="image/png")
+
+
+def test_the_upload_limit_allows_the_sizes_tested_here():
+    from incidents.evidence import MAX_BYTES
+
+    # Django keeps at most this much of a request in memory by default: both sizes tested
+    # below are past it, and both are within what a concern may attach.
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE < 3 * MB
+    assert MAX_BYTES >= 9 * MB
+
+
+@pytest.mark.parametrize("category", sorted(IMAGE_CATEGORIES))
+@pytest.mark.parametrize("size", [3 * MB, 9 * MB], ids=["3MB", "9MB"])
+def test_it_writes_no_byte_of_a_refused_file_to_disk(
+    personas, reporter, pupil, temp_dir, category, size
+):
+    with files_written() as written:
+        r = reporter.post(
+            new_url(personas),
+            {**form_data(pupil, category=category), "files": [big_png(size)]},
+        )
+    assert r.status_code == 200
+    assert "nothing can be attached to this kind of concern" in r.context["form"].errors["files"][0]
+    assert written == []
+    assert list(temp_dir.iterdir()) == []
+    nothing_saved()
+
+
+def test_it_keeps_a_large_permitted_file_only_in_private_storage(
+    personas, reporter, pupil, temp_dir
+):
+    with files_written() as written:
+        r = reporter.post(new_url(personas), {**form_data(pupil), "files": [big_png(9 * MB)]})
+    assert r.status_code == 302
+    stored = stored_files()
+    assert len(stored) == 1
+    assert stored[0].stat().st_size == 9 * MB
+    # The one file written is the stored evidence, through the storage; no temporary copy.
+    assert [Path(p) for p in written] == stored
+    assert list(temp_dir.iterdir()) == []
+
+
+def test_it_refuses_a_file_over_the_limit_without_keeping_it(personas, reporter, pupil, temp_dir):
+    with files_written() as written:
+        r = reporter.post(
+            new_url(personas), {**form_data(pupil), "files": [big_png(11 * MB, "big.png")]}
+        )
+    assert r.status_code == 200
+    assert r.context["form"].errors["files"] == [
+        "“big.png” is larger than 10 MB. Attach a smaller screenshot."
+    ]
+    assert written == []
+    assert list(temp_dir.iterdir()) == []
+    nothing_saved()
+
+
 # Finding pupils.
 
 
@@ -353,7 +612,7 @@ def roll(personas):
 
 
 def test_it_finds_this_schools_pupils_on_roll_by_part_of_a_name(personas, client_for, roll):
-    r = client_for(personas.staff).get(search_url(personas), {"q": "ze"})
+    r = client_for(personas.staff).post(search_url(personas), {"q": "ze"})
     assert r.status_code == 200
     assert r["Cache-Control"] == "private, no-store"
     assert r.json() == {
@@ -372,34 +631,49 @@ def test_it_finds_this_schools_pupils_on_roll_by_part_of_a_name(personas, client
             },
         ]
     }
-    r = client_for(personas.office).get(search_url(personas), {"q": "quart"})
+    r = client_for(personas.office).post(search_url(personas), {"q": "quart"})
     assert [p["name"] for p in r.json()["pupils"]] == ["Zephyrine Quarterbridge"]
 
 
 def test_it_lists_at_most_ten_pupils(personas, client_for):
     for n in range(12):
         PupilFactory(school=personas.school, first_name=f"Sam{n}", last_name="Smith")
-    r = client_for(personas.staff).get(search_url(personas), {"q": "smith"})
+    r = client_for(personas.staff).post(search_url(personas), {"q": "smith"})
     assert len(r.json()["pupils"]) == 10
 
 
 def test_it_lists_nobody_for_fewer_than_two_letters(personas, client_for, roll):
     for q in ("", "z", " z "):
-        r = client_for(personas.staff).get(search_url(personas), {"q": q})
+        r = client_for(personas.staff).post(search_url(personas), {"q": q})
         assert r.json() == {"pupils": []}
 
 
 @pytest.mark.parametrize("role", sorted(EMPLOYED))
 def test_it_lets_every_employed_role_search(personas, client_for, roll, role):
-    r = client_for(personas.for_role(role)).get(search_url(personas), {"q": "zeph"})
+    r = client_for(personas.for_role(role)).post(search_url(personas), {"q": "zeph"})
     assert [p["name"] for p in r.json()["pupils"]] == ["Zephyrine Quarterbridge"]
 
 
 @pytest.mark.parametrize("who,status", [("governor", 403), ("parent", 403), ("other_dsl", 404)])
 def test_it_refuses_the_search_to_others(personas, client_for, roll, who, status):
-    r = client_for(getattr(personas, who)).get(search_url(personas), {"q": "zeph"})
+    r = client_for(getattr(personas, who)).post(search_url(personas), {"q": "zeph"})
     assert r.status_code == status
     assert b"Quarterbridge" not in r.content
+
+
+def test_it_never_takes_the_name_in_the_address(personas, client_for, roll):
+    # A GET puts the name in the query string, and so in the server's access log.
+    r = client_for(personas.staff).get(search_url(personas), {"q": "zeph"})
+    assert r.status_code == 405
+    assert b"Quarterbridge" not in r.content
+
+
+def test_the_search_needs_the_forms_csrf_token(personas, roll):
+    client = csrf_checking_client(personas.staff)
+    assert client.post(search_url(personas), {"q": "zeph"}).status_code == 403
+    token = str(client.get(new_url(personas)).context["csrf_token"])
+    r = client.post(search_url(personas), {"q": "zeph"}, headers={"X-CSRFToken": token})
+    assert [p["name"] for p in r.json()["pupils"]] == ["Zephyrine Quarterbridge"]
 
 
 def test_it_finds_pupils_without_javascript_and_keeps_what_was_typed(personas, client_for, roll):

@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
+from esafety.notify.models import Message
 from incidents import services
-from incidents.models import PupilRole
+from incidents.models import Concern, EntryKind, PupilRole, Status
 from tests.access_table import EMPLOYED
 from tests.factories import PupilFactory
 
@@ -66,7 +68,7 @@ def test_it_lists_the_concerns_i_logged_with_reference_category_date_and_status(
         assert secret not in html
 
 
-def test_it_shows_the_status_and_what_i_wrote_but_never_the_dsls_work(
+def test_it_shows_the_status_but_never_what_i_wrote_nor_the_dsls_work(
     personas, client_for, worked, pupil
 ):
     r = client_for(personas.staff).get(detail_url(personas, worked))
@@ -74,11 +76,30 @@ def test_it_shows_the_status_and_what_i_wrote_but_never_the_dsls_work(
     html = r.content.decode()
     assert r.context["concern"] == worked
     assert 'data-testid="status">Acknowledged<' in html
-    assert "Cruel messages in the class chat." in html
-    assert "Zephyrine Quarterbridge" in html
-    assert "Year 5 classroom" in html
-    for secret in ("DSL ONLY", "STEP NOTE", "POLICE-REF-778", "Incident recorded"):
+    summary = html.split('data-testid="concern-summary"')[1].split("</dl>")[0]
+    for shown in (worked.reference, "Cyberbullying", "Logged"):
+        assert shown in summary
+    assert "What happens next" in html
+    # What was logged is for those who need to know: a screen left open in a staff room, or a
+    # reporter's account used by someone else, shows none of it.
+    for secret in (
+        "Cruel messages in the class chat.",
+        "Zephyrine",
+        "Quarterbridge",
+        "Year 5 classroom",
+        "DSL ONLY",
+        "STEP NOTE",
+        "POLICE-REF-778",
+        "Incident recorded",
+    ):
         assert secret not in html
+
+
+def test_it_never_shows_the_staff_i_named(personas, client_for, log_concern):
+    concern = log_concern("staff_conduct", staff=[personas.office])
+    html = client_for(personas.staff).get(detail_url(personas, concern)).content.decode()
+    assert personas.office.get_full_name() not in html
+    assert "Do not discuss it with the member of staff concerned." in html
 
 
 def test_it_says_what_happens_next_and_repeats_the_999_message_until_acknowledged(
@@ -189,7 +210,100 @@ def test_it_keeps_the_same_number_of_queries_for_one_concern(
         staff=[personas.office, personas.online_safety_lead],
     )
     for concern in (small, big):
-        # Session, user, memberships, the concern, its pupils, staff and their users,
-        # attachments; then the audit event.
-        with django_assert_num_queries(8 + audit_queries()):
+        # Session, user, memberships, the concern; then the audit event. Its pupils, staff and
+        # evidence are not loaded at all.
+        with django_assert_num_queries(4 + audit_queries()):
             client.get(detail_url(personas, concern))
+
+
+# Adding information: append-only, for the DSL, never shown back.
+
+
+def add_url(personas, concern) -> str:
+    return reverse("incidents:my_concern_add", args=[personas.school.code, concern.code])
+
+
+def test_it_adds_what_i_learn_since_for_the_dsl_and_never_shows_it_back(
+    personas, client_for, worked
+):
+    client = client_for(personas.staff)
+    before = list(worked.entries.values_list("pk", "text"))
+    Message.objects.all().delete()
+    r = client.post(add_url(personas, worked), {"text": "  She says it started again today.  "})
+    assert r.status_code == 302
+    assert r["Location"] == detail_url(personas, worked)
+    # A new entry; every earlier one as it was.
+    entries = list(worked.entries.order_by("at", "id"))
+    assert [(e.pk, e.text) for e in entries[:-1]] == before
+    added = entries[-1]
+    assert added.kind == EntryKind.NOTE
+    assert added.author == personas.staff
+    assert added.text == (
+        "Added by the person who logged the concern: She says it started again today."
+    )
+    event = AuditEvent.objects.filter(action="concern.information_added").get()
+    assert event.actor == personas.staff
+    assert event.object_code == str(worked.code)
+    assert "started again" not in event.summary
+    # Those who were alerted to it are told there is more, with no child's name or narrative.
+    assert set(Message.objects.values_list("to_email", flat=True)) == {
+        personas.dsl.email,
+        personas.deputy_dsl.email,
+    }
+    for message in Message.objects.all():
+        assert "started again" not in message.subject + message.body
+    # The reporter is thanked, and does not see it again.
+    html = client.get(r["Location"]).content.decode()
+    assert f"what you added to {worked.reference} is with the DSL" in html
+    assert "started again" not in html
+    # The DSL reads it on the concern's timeline.
+    html = (
+        client_for(personas.dsl)
+        .get(reverse("incidents:detail", args=[personas.school.code, worked.code]))
+        .content.decode()
+    )
+    assert "Added by the person who logged the concern: She says it started again today." in html
+
+
+def test_it_says_what_to_fix_and_keeps_what_was_typed(personas, client_for, worked):
+    client = client_for(personas.staff)
+    r = client.post(add_url(personas, worked), {"text": "   "})
+    assert r.status_code == 200
+    assert r.context["form"].errors["text"] == ["Write what you want to add."]
+    long = "More. " * 4000
+    r = client.post(add_url(personas, worked), {"text": long})
+    assert r.context["form"].errors["text"] == [
+        "This is 23,999 characters long: keep it to 20,000. Write the facts the DSL needs now; "
+        "they will ask you for more."
+    ]
+    assert long.strip() in r.content.decode()
+    assert not AuditEvent.objects.filter(action="concern.information_added").exists()
+    assert "Added by" not in "".join(worked.entries.values_list("text", flat=True))
+
+
+def test_it_takes_no_more_information_on_a_closed_concern(personas, client_for, worked):
+    Concern.objects.filter(pk=worked.pk).update(
+        status=Status.CLOSED,
+        closed_at=timezone.now(),
+        outcome="Handled.",
+        lessons_learnt="None.",
+        parents_informed=True,
+    )
+    client = client_for(personas.staff)
+    html = client.get(detail_url(personas, worked)).content.decode()
+    assert "Add information" not in html
+    assert "If something new happens, log a new concern." in html
+    r = client.post(add_url(personas, worked), {"text": "Late news."})
+    assert r.context["form"].errors["text"] == [
+        "This concern has been closed. If something new has happened, log a new concern."
+    ]
+    assert not worked.entries.filter(text__contains="Late news.").exists()
+
+
+def test_only_the_reporter_adds_information(personas, client_for, worked):
+    for user in (personas.office, personas.dsl, personas.head):
+        r = client_for(user).post(add_url(personas, worked), {"text": "Not mine to add."})
+        assert r.status_code == 404
+    with pytest.raises(services.ConcernError):
+        services.concern_add_information(actor=personas.dsl, concern=worked, text="Not mine.")
+    assert not worked.entries.filter(text__contains="Not mine").exists()
