@@ -1,6 +1,29 @@
 from django.db.models import Q, QuerySet
 
-from esafety.people.models import Guardian, Invitation, Pupil, RosterImport, School, User
+from esafety.people.models import (
+    STAFF_ROLES,
+    Guardian,
+    Invitation,
+    Pupil,
+    RosterImport,
+    School,
+    User,
+)
+
+
+def active_staff(*, school: School) -> QuerySet[User]:
+    """The school's active staff: anyone it employs (not governors, not parents), whose account
+    and membership are both active, in name order. The one definition every app uses."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=STAFF_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def pupils_for_school(*, school: School, query: str = "", on_roll: bool = True) -> QuerySet[Pupil]:
