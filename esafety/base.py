@@ -1,5 +1,3 @@
-import uuid
-
 from django.db import models
 
 
@@ -9,7 +7,3 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
-
-
-def new_code() -> uuid.UUID:
-    return uuid.uuid4()

@@ -1,4 +1,3 @@
-import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -220,10 +219,6 @@ class Pupil(TimeStampedModel):
     @property
     def on_roll(self) -> bool:
         return self.left_date is None
-
-    def age_on(self, day: datetime.date) -> int:
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 class Guardian(TimeStampedModel):

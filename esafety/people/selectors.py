@@ -2,7 +2,6 @@ from django.db.models import Q, QuerySet
 
 from esafety.people.models import (
     STAFF_ROLES,
-    Guardian,
     Invitation,
     Pupil,
     RosterImport,
@@ -45,10 +44,6 @@ def children_of(*, user: User, school: School) -> QuerySet[Pupil]:
         .distinct()
         .order_by("first_name", "last_name")
     )
-
-
-def guardians_of(*, pupil: Pupil) -> QuerySet[Guardian]:
-    return Guardian.objects.filter(pupil=pupil).select_related("user")
 
 
 def invitations_for_school(*, school: School) -> QuerySet[Invitation]:

@@ -80,21 +80,6 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_end(*, actor: User, membership: Membership) -> None:
-    if not membership.is_active:
-        return
-    membership.is_active = False
-    membership.save(update_fields=["is_active", "updated_at"])
-    audit_record(
-        actor=actor,
-        school=membership.school,
-        action="membership.ended",
-        obj=membership,
-        summary=f"{membership.user.email} as {membership.get_role_display()}",
-    )
-
-
-@transaction.atomic
 def school_class_get_or_create(
     *, actor: User | None, school: School, name: str, year_group: str = ""
 ) -> SchoolClass:
