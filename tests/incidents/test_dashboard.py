@@ -206,6 +206,7 @@ def test_it_links_the_dashboard_from_the_navigation_of_those_who_work_concerns(
         page = client_for(getattr(personas, who)).get(
             reverse("people:school_home", args=[personas.school.code])
         )
+        assert page.status_code == 200, who
         assert "Concerns" not in [i.label for i in page.context["nav"]], who
         assert f'href="{dashboard_url}"' not in page.content.decode(), who
 

@@ -390,6 +390,7 @@ def test_it_shows_the_999_alert_after_submit_when_a_child_is_at_immediate_risk(
 
 def test_it_does_not_show_the_999_alert_when_the_box_is_not_ticked(personas, client_for, pupil):
     r = client_for(personas.staff).post(new_url(personas), form_data(pupil), follow=True)
+    assert r.status_code == 200 and r.redirect_chain  # logged, not the form shown again
     assert "Call 999 now" not in r.content.decode()
 
 
