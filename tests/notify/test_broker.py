@@ -157,14 +157,13 @@ def test_it_saves_the_alert_and_returns_when_the_broker_is_down(
     assert len(hand_offs) == 1  # it tried once, failed fast...
     assert dispatch.broker_paused()  # ...and stops trying for a while
     assert elapsed < HANG_LIMIT
-    print(f"\nrequest with the broker's port closed: {elapsed:.3f} s")
 
     status, elapsed = _invite(client, personas.school, "second.parent@example.org")
     assert status == 302
     assert Message.objects.filter(sent_at__isnull=True).count() == 2
     assert len(hand_offs) == 1  # the paused dispatcher did not even try
     assert mail.outbox == []
-    print(f"next request, hand-off paused: {elapsed:.3f} s")
+    assert elapsed < HANG_LIMIT
 
 
 def test_it_returns_within_the_timeout_when_the_broker_hangs(
@@ -180,7 +179,6 @@ def test_it_returns_within_the_timeout_when_the_broker_hangs(
     assert dispatch.broker_paused()
     message = Message.objects.get()
     assert message.sent_at is None
-    print(f"\nrequest with a hung broker: {elapsed:.3f} s")
 
 
 @pytest.fixture
