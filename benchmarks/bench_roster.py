@@ -58,7 +58,7 @@ def roster(numbers, **kwargs) -> bytes:
 
 def timed_import(actor, school, data: bytes, label: str) -> None:
     from esafety.people.models import RosterImport
-    from esafety.people.roster import roster_import_run, roster_import_start
+    from esafety.people.roster.services import roster_import_run, roster_import_start
 
     r = roster_import_start(
         actor=actor, school=school, upload=SimpleUploadedFile("bench.csv", data)

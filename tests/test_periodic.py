@@ -21,9 +21,9 @@ from esafety.audit.services import audit_record
 from esafety.notify import services as notify_services
 from esafety.notify import tasks as notify_tasks
 from esafety.notify.models import Message
-from esafety.people import roster
 from esafety.people import tasks as people_tasks
 from esafety.people.models import Role, School
+from esafety.people.roster import services as roster_services
 from incidents import services as incident_services
 from incidents.models import PupilRole
 from incidents.tasks import escalate_unacknowledged
@@ -190,8 +190,8 @@ def test_the_roster_sweep_runs_the_rest_when_one_import_fails(monkeypatch, caplo
         ran.append(roster_import_id)
         return True
 
-    monkeypatch.setattr(roster, "roster_imports_to_sweep", lambda: [1, 2, 3])
-    monkeypatch.setattr(roster, "roster_import_run", run)
+    monkeypatch.setattr(roster_services, "roster_imports_to_sweep", lambda: [1, 2, 3])
+    monkeypatch.setattr(roster_services, "roster_import_run", run)
     with caplog.at_level(logging.ERROR, logger="esafety.periodic"):
         assert people_tasks.sweep_roster_imports() == 2
     assert ran == [2, 3]

@@ -10,13 +10,9 @@ from esafety.people.access import SchoolAccess, school_view
 from esafety.people.forms import RosterUploadForm
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from esafety.people.roster import (
-    COLUMNS,
-    roster_import_start,
-    roster_problem_count,
-    roster_problems,
-    roster_problems_exported,
-)
+from esafety.people.roster.columns import COLUMNS
+from esafety.people.roster.problems import roster_problem_count, roster_problems
+from esafety.people.roster.services import roster_import_start, roster_problems_exported
 
 
 @school_view(Role.OFFICE, Role.HEAD)

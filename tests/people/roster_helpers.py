@@ -5,7 +5,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from esafety.people.models import RosterImport
-from esafety.people.roster import roster_import_run, roster_import_start
+from esafety.people.roster.services import roster_import_run, roster_import_start
 
 # A Wednesday in term, noon in London.
 TODAY = datetime.datetime(2025, 10, 1, 11, 0, tzinfo=datetime.UTC)

@@ -6,7 +6,8 @@ import time_machine
 
 from esafety.audit.models import AuditEvent
 from esafety.people.models import Guardian, Pupil, RosterImport, SchoolClass
-from esafety.people.roster import check_file, roster_problem_count, roster_problems
+from esafety.people.roster.check import check_file
+from esafety.people.roster.problems import roster_problem_count, roster_problems
 from tests.people.roster_helpers import TODAY, pupil, roster_csv, run_import
 
 D = datetime.date
@@ -368,7 +369,7 @@ def test_it_documents_every_column_and_the_sample_file_imports(personas):
 
     from django.conf import settings
 
-    from esafety.people.roster import COLUMNS
+    from esafety.people.roster.columns import COLUMNS
 
     docs = Path(settings.BASE_DIR) / "docs"
     table = (docs / "roster-import.md").read_text()

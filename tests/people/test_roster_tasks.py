@@ -76,7 +76,7 @@ def test_it_fails_cleanly_on_an_unexpected_error(personas, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("esafety.people.roster.audit_record_many", boom)
+    monkeypatch.setattr("esafety.people.roster.services.audit_record_many", boom)
     assert tasks.run_roster_import(r.pk) is True
 
     r.refresh_from_db()

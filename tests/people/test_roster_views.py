@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from esafety.audit.models import AuditEvent
 from esafety.people.models import Pupil, RosterImport
-from esafety.people.roster import COLUMNS
+from esafety.people.roster.columns import COLUMNS
 from tests.people.roster_helpers import pupil, roster_csv, run_import, upload
 
 
