@@ -24,7 +24,8 @@ help:
 	@echo "make run           migrate, seed the demo school if the database has none, serve on"
 	@echo "                   http://127.0.0.1:8000 with a Celery worker and beat (Ctrl-C stops)"
 	@echo "make test          the test suite (PYTEST_ARGS='-k name' to narrow it)"
-	@echo "make lint          ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint          ruff check, ruff format --check, lint-imports (esafety/ imports no"
+	@echo "                   domain app), makemigrations --check"
 	@echo "make deploy-check  manage.py check --deploy under ESAFETY_ENV=production, no warnings"
 	@echo "make constraints   re-pin constraints.txt after changing pyproject.toml"
 
@@ -69,6 +70,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 deploy-check: install
