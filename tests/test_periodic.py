@@ -26,6 +26,7 @@ from esafety.people.models import Role, School
 from esafety.people.roster import services as roster_services
 from incidents import services as incident_services
 from incidents.models import PupilRole
+from incidents.services import escalation as incident_escalation
 from incidents.tasks import escalate_unacknowledged
 from policies import reminders
 from policies import tasks as policy_tasks
@@ -86,7 +87,8 @@ def test_one_schools_bad_escalation_data_leaves_the_others_escalated(
             concern.school.immediate_risk_escalation_minutes = 0
         return real_due(concern, now)
 
-    monkeypatch.setattr(incident_services, "escalation_due", due_with_oakfields_old_zero)
+    # concern_escalate reads escalation_due from its own module.
+    monkeypatch.setattr(incident_escalation, "escalation_due", due_with_oakfields_old_zero)
     later = timezone.now() + datetime.timedelta(minutes=11)
     with (
         time_machine.travel(later, tick=False),
@@ -107,7 +109,7 @@ def test_one_schools_bad_escalation_data_leaves_the_others_escalated(
     assert (birch.escalation_level, oak.escalation_level) == (1, 0)
 
     # Mended, the next run escalates Oakfield's concern too, and Birchwood's is not sent again.
-    monkeypatch.setattr(incident_services, "escalation_due", real_due)
+    monkeypatch.setattr(incident_escalation, "escalation_due", real_due)
     with time_machine.travel(later, tick=False):
         assert escalate_unacknowledged() == 1
     assert Message.objects.filter(to_email=personas.head.email, subject__startswith="Escal")

@@ -1,0 +1,172 @@
+"""Logging a concern, and the reporter adding what they learn since: any member of staff."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from esafety.people.models import Pupil, School, User
+from incidents import routing
+from incidents.categories import Category, CategoryInfo, info
+from incidents.evidence import MAX_FILES, CheckedFile, EvidenceRefused, check_file
+from incidents.models import (
+    Attachment,
+    Concern,
+    ConcernPupil,
+    ConcernStaff,
+    EntryKind,
+    ProcedureStep,
+    Status,
+    TimelineEntry,
+)
+from incidents.services.common import ConcernError, _alert, _audit, _entry, _locked
+
+
+@dataclass(frozen=True)
+class InvolvedPupil:
+    pupil: Pupil
+    role: str
+
+
+def _evidence_checked(
+    category_info: CategoryInfo, files: Sequence[UploadedFile]
+) -> list[CheckedFile]:
+    if files and not category_info.allows_attachments:
+        # Checked here, not only in the form: a suspected indecent image must never be stored.
+        raise EvidenceRefused(
+            f"{category_info.category.label}: nothing can be attached to this kind of concern. "
+            + category_info.attachments_refused_because
+        )
+    if len(files) > MAX_FILES:
+        raise EvidenceRefused(f"Attach at most {MAX_FILES} files.")
+    return [check_file(f) for f in files]
+
+
+def _attach(concern: Concern, checked: Sequence[CheckedFile], actor: User) -> None:
+    for c in checked:
+        attachment = Attachment(
+            concern=concern,
+            original_name=c.upload.name[:255],
+            content_type=c.content_type,
+            size=c.size,
+            sha256=c.sha256,
+            uploaded_by=actor,
+        )
+        attachment.file.save(c.storage_name, c.upload, save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def concern_log(
+    *,
+    actor: User,
+    school: School,
+    category: str,
+    occurred_at: datetime.datetime,
+    location: str,
+    what_happened: str,
+    pupils: Sequence[InvolvedPupil],
+    staff: Sequence[User] = (),
+    immediate_risk: bool = False,
+    told_dsl_in_person: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Concern:
+    category_info = info(category)
+    checked = _evidence_checked(category_info, files)
+    for involved in pupils:
+        if involved.pupil.school_id != school.pk:
+            raise ValidationError("A pupil of another school cannot be added to this concern.")
+    if category == Category.STAFF_CONDUCT and not staff:
+        # Whoever it is about must be named: that is what keeps it from them (and sends it to
+        # the chair of governors when it is about the head).
+        raise ValidationError(
+            "A concern about a member of staff's conduct must name the member of staff."
+        )
+
+    # Lock the school row so two concerns logged at once never get the same number.
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    number = (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+    concern = Concern(
+        school=school,
+        number=number,
+        category=category,
+        four_c=category_info.four_c,
+        route=category_info.route,
+        reported_by=actor,
+        occurred_at=occurred_at,
+        location=location,
+        what_happened=what_happened,
+        immediate_risk=immediate_risk,
+        told_dsl_in_person=told_dsl_in_person,
+    )
+    concern.full_clean()
+    concern.save()
+    ConcernPupil.objects.bulk_create(
+        ConcernPupil(concern=concern, pupil=p.pupil, role=p.role) for p in pupils
+    )
+    ConcernStaff.objects.bulk_create(ConcernStaff(concern=concern, user=u) for u in set(staff))
+    # The procedure is copied, so a later change to the category never rewrites this record.
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(
+            concern=concern,
+            order=i,
+            key=s.key,
+            label=s.label,
+            required=s.required or (s.required_when_staff_involved and bool(staff)),
+        )
+        for i, s in enumerate(category_info.steps)
+    )
+    _attach(concern, checked, actor)
+    _entry(
+        concern,
+        EntryKind.LOGGED,
+        actor,
+        "Concern logged"
+        + ("; a child is at immediate risk" if immediate_risk else "")
+        + ("; the DSL was told in person" if told_dsl_in_person else "")
+        + (f"; {len(checked)} file(s) attached" if checked else "")
+        + ".",
+    )
+    _audit(actor, concern, "concern.logged", "immediate risk" if immediate_risk else "")
+    urgency = "URGENT: a child may be at immediate risk. " if immediate_risk else ""
+    _alert(
+        concern,
+        routing.recipients(concern, 0),
+        subject=("URGENT: " if immediate_risk else "")
+        + f"New concern {concern.reference} needs acknowledging",
+        body=f"{urgency}A new online-safety concern ({concern.get_category_display().lower()}) "
+        f"has been logged at {school.name} and needs acknowledging.",
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_add_information(*, actor: User, concern: Concern, text: str) -> TimelineEntry:
+    """What the person who logged a concern has learnt since: a new entry on the timeline the
+    DSL reads, never a change to what they wrote. The reporter does not see it again."""
+    concern = _locked(concern)
+    if concern.reported_by_id != actor.pk:
+        raise ConcernError("Only the person who logged this concern can add information here.")
+    if concern.status == Status.CLOSED:
+        raise ConcernError(
+            "This concern has been closed. If something new has happened, log a new concern."
+        )
+    text = text.strip()
+    if not text:
+        raise ConcernError("Write what you want to add.")
+    entry = _entry(
+        concern, EntryKind.NOTE, actor, f"Added by the person who logged the concern: {text}"
+    )
+    _audit(actor, concern, "concern.information_added")
+    _alert(
+        concern,
+        routing.recipients(concern, 0),
+        subject=f"New information on concern {concern.reference}",
+        body=f"The person who logged an online-safety concern at {concern.school.name} has "
+        "added information to it.",
+    )
+    return entry
