@@ -30,7 +30,7 @@ FIELD_LABELS = {
 
 
 def _parents_by_email(school: School) -> dict[str, int]:
-    # The rule of services.linked_parent (an active parent membership at this school proves
+    # The rule of people.services.linked_parent (an active parent membership at this school proves
     # the person controls the email), for every email at once instead of a query per guardian.
     return {
         email.lower(): pk
