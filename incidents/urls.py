@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import dashboard, report, work
+from incidents.views import dashboard, reporter, work
 
 app_name = "incidents"
 
@@ -30,13 +30,13 @@ urlpatterns += [
 
 # The reporter's side: any member of staff logs a concern and follows its status.
 urlpatterns += [
-    path("s/<uuid:school>/concerns/new/", report.concern_new, name="new"),
-    path("s/<uuid:school>/concerns/pupil-search/", report.pupil_search, name="pupil_search"),
-    path("s/<uuid:school>/concerns/mine/", report.concern_mine, name="mine"),
-    path("s/<uuid:school>/concerns/mine/<uuid:code>/", report.my_concern, name="my_concern"),
+    path("s/<uuid:school>/concerns/new/", reporter.concern_new, name="new"),
+    path("s/<uuid:school>/concerns/pupil-search/", reporter.pupil_search, name="pupil_search"),
+    path("s/<uuid:school>/concerns/mine/", reporter.concern_mine, name="mine"),
+    path("s/<uuid:school>/concerns/mine/<uuid:code>/", reporter.my_concern, name="my_concern"),
     path(
         "s/<uuid:school>/concerns/mine/<uuid:code>/add/",
-        report.my_concern_add,
+        reporter.my_concern_add,
         name="my_concern_add",
     ),
 ]

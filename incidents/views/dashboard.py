@@ -14,7 +14,7 @@ from esafety.people.models import Role
 from esafety.people.navigation import nav_for
 from incidents import selectors, services
 from incidents.categories import Category
-from incidents.forms_work import ConcernFilterForm
+from incidents.forms.work import ConcernFilterForm
 from incidents.models import OPEN_STATUSES, Concern, ConcernPupil
 
 DASHBOARD_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD)

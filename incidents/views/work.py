@@ -24,7 +24,7 @@ from esafety.people.models import Role
 from esafety.people.navigation import nav_for
 from incidents import procedure, selectors, services
 from incidents.categories import KEPT_BY, NUDES_QUESTIONS, Category, info
-from incidents.forms_work import (
+from incidents.forms.work import (
     CloseForm,
     CorrectionForm,
     NoteForm,

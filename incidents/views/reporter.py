@@ -16,7 +16,7 @@ from esafety.people.navigation import nav_for
 from incidents import routing, selectors, services
 from incidents.categories import CATEGORIES, Route
 from incidents.evidence import EvidenceRefused, MemoryOnlyUploadHandler
-from incidents.forms import ConcernForm, InformationForm, guidance
+from incidents.forms.log import ConcernForm, InformationForm, guidance
 from incidents.models import Concern, PupilRole, Status
 
 # Anyone employed by the school logs concerns; governors and parents do not.
