@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from django.urls import reverse
 from django.utils import timezone
 
+from esafety.actions import ServiceRefusal
 from esafety.audit.services import audit_record
 from esafety.notify.models import Message
 from esafety.notify.services import message_queue
@@ -14,7 +15,7 @@ from incidents.categories import KEPT_BY, KeptBy
 from incidents.models import Concern, ProcedureStep, Status, StepState, TimelineEntry
 
 
-class ConcernError(Exception):
+class ConcernError(ServiceRefusal):
     """A rule of the procedure stops this action; the message says what to do."""
 
 

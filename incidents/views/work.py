@@ -12,12 +12,13 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from esafety.actions import run_service
 from esafety.people import selectors as people_selectors
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
@@ -65,19 +66,6 @@ def _concern(access: SchoolAccess, code: UUID) -> Concern:
 def _detail_url(concern: Concern, anchor: str = "") -> str:
     url = reverse("incidents:detail", args=[concern.school.code, concern.code])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _act(request: HttpRequest, concern: Concern, do: Callable[[], object], done: str, anchor=""):
-    """Run one service; show its refusal (a ConcernError says what to do) or `done`."""
-    try:
-        do()
-    except services.ConcernError as e:
-        messages.error(request, str(e))
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, done)
-    return redirect(_detail_url(concern, anchor))
 
 
 # The detail page.
@@ -186,8 +174,10 @@ def detail(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRespon
     return _render_detail(request, access, code)
 
 
-# The actions. Each is a POST that calls one service and goes back to the concern; a form that
-# does not validate is shown again on the concern's page with its errors and what was typed.
+# The actions. Each is a POST that calls one service and goes back to the concern: a form that
+# does not validate is shown again on the concern's page with its errors and what was typed; a
+# refusal is a message on the page, because the form it came from is often no longer shown there
+# (a status form once the concern is closed, the decision form once a question is answered yes).
 
 
 def _invalid(request, access, concern, name: str, form: forms.Form, key=None) -> HttpResponse:
@@ -200,12 +190,12 @@ def _invalid(request, access, concern, name: str, form: forms.Form, key=None) ->
 @require_POST
 def acknowledge(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     concern = _concern(access, code)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.concern_acknowledge(actor=request.user, concern=concern),
         f"{concern.reference} acknowledged.",
     )
+    return redirect(_detail_url(concern))
 
 
 @concern_view
@@ -215,17 +205,14 @@ def set_status(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRe
     form = StatusForm(request.POST, prefix="status", current=concern.status)
     if not form.is_valid():
         return _invalid(request, access, concern, "status", form)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.concern_set_status(
-            actor=request.user,
-            concern=concern,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
+            actor=request.user, concern=concern, **form.cleaned_data
         ),
         "Status changed.",
     )
+    return redirect(_detail_url(concern))
 
 
 @concern_view
@@ -235,18 +222,12 @@ def add_note(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResp
     form = NoteForm(request.POST, prefix="note")
     if not form.is_valid():
         return _invalid(request, access, concern, "note", form)
-    return _act(
+    run_service(
         request,
-        concern,
-        lambda: services.concern_add_note(
-            actor=request.user,
-            concern=concern,
-            text=form.cleaned_data["text"],
-            kind=form.cleaned_data["kind"],
-        ),
+        lambda: services.concern_add_note(actor=request.user, concern=concern, **form.cleaned_data),
         "Added to the timeline.",
-        "h-timeline",
     )
+    return redirect(_detail_url(concern, "h-timeline"))
 
 
 @concern_view
@@ -259,15 +240,14 @@ def correct(request: HttpRequest, access: SchoolAccess, code: UUID, entry: UUID)
     form = _correction_form(corrected, request.POST)
     if not form.is_valid():
         return _invalid(request, access, concern, "correct", form, corrected.pk)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.concern_correct(
-            actor=request.user, concern=concern, entry=corrected, text=form.cleaned_data["text"]
+            actor=request.user, concern=concern, entry=corrected, **form.cleaned_data
         ),
         "Correction added; the original entry is kept as it was.",
-        "h-timeline",
     )
+    return redirect(_detail_url(concern, "h-timeline"))
 
 
 @concern_view
@@ -280,9 +260,8 @@ def step(request: HttpRequest, access: SchoolAccess, code: UUID, step: str) -> H
     form = _step_form(found, request.POST)
     if not form.is_valid():
         return _invalid(request, access, concern, "step", form, found.pk)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.step_complete(
             actor=request.user,
             concern=concern,
@@ -291,8 +270,8 @@ def step(request: HttpRequest, access: SchoolAccess, code: UUID, step: str) -> H
             note=form.cleaned_data["note"],
         ),
         f"Recorded: {found.label}.",
-        "h-steps",
     )
+    return redirect(_detail_url(concern, "h-steps"))
 
 
 @concern_view
@@ -303,9 +282,8 @@ def referral(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResp
     if not form.is_valid():
         return _invalid(request, access, concern, "referral", form)
     data = form.cleaned_data
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.referral_record(
             actor=request.user,
             concern=concern,
@@ -316,8 +294,8 @@ def referral(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResp
             reasons=data["reasons"],
         ),
         "Referral recorded." if form.referred else "Decision not to refer recorded.",
-        "h-referrals",
     )
+    return redirect(_detail_url(concern, "h-referrals"))
 
 
 @concern_view
@@ -327,15 +305,14 @@ def review_meeting(request: HttpRequest, access: SchoolAccess, code: UUID) -> Ht
     form = ReviewMeetingForm(request.POST, prefix="meeting")
     if not form.is_valid():
         return _invalid(request, access, concern, "meeting", form)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.review_meeting_record(
             actor=request.user, concern=concern, **form.cleaned_data
         ),
         "Initial review meeting recorded. Now answer the five questions.",
-        "h-nudes",
     )
+    return redirect(_detail_url(concern, "h-nudes"))
 
 
 @concern_view
@@ -345,9 +322,8 @@ def nudes_answer(request: HttpRequest, access: SchoolAccess, code: UUID) -> Http
     form = NudesAnswerForm(request.POST, prefix="question")
     if not form.is_valid():
         return _invalid(request, access, concern, "question", form)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.nudes_answer(
             actor=request.user,
             concern=concern,
@@ -356,8 +332,8 @@ def nudes_answer(request: HttpRequest, access: SchoolAccess, code: UUID) -> Http
             note=form.cleaned_data["note"],
         ),
         "Answer recorded.",
-        "h-nudes",
     )
+    return redirect(_detail_url(concern, "h-nudes"))
 
 
 @concern_view
@@ -368,15 +344,14 @@ def nudes_decision(request: HttpRequest, access: SchoolAccess, code: UUID) -> Ht
     form = NudesDecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
         return _invalid(request, access, concern, "decision", form)
-    return _act(
+    run_service(
         request,
-        concern,
         lambda: services.nudes_decision_record(
-            actor=request.user, concern=concern, reasons=form.cleaned_data["reasons"]
+            actor=request.user, concern=concern, **form.cleaned_data
         ),
         "Decision to handle it in school recorded.",
-        "h-nudes",
     )
+    return redirect(_detail_url(concern, "h-nudes"))
 
 
 @concern_view
@@ -386,14 +361,12 @@ def reopen(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRespon
     form = ReopenForm(request.POST, prefix="reopen")
     if not form.is_valid():
         return _invalid(request, access, concern, "reopen", form)
-    return _act(
+    run_service(
         request,
-        concern,
-        lambda: services.concern_reopen(
-            actor=request.user, concern=concern, reason=form.cleaned_data["reason"]
-        ),
+        lambda: services.concern_reopen(actor=request.user, concern=concern, **form.cleaned_data),
         f"{concern.reference} reopened.",
     )
+    return redirect(_detail_url(concern))
 
 
 @concern_view
