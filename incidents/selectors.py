@@ -18,7 +18,7 @@ from django.db.models import (
 )
 
 from esafety.people.access import SchoolAccess
-from esafety.people.models import STAFF_ROLES, Membership, Pupil, Role, User
+from esafety.people.models import Membership, Pupil, Role
 from incidents.categories import CHILD_PROTECTION, ONLINE_SAFETY_LEAD_CATEGORIES, Category
 from incidents.models import (
     OPEN_STATUSES,
@@ -316,21 +316,6 @@ def unacknowledged_count(access: SchoolAccess) -> int:
 
 
 # The reporter's side: a member of staff logging a concern and following what they logged.
-
-
-def staff_members(*, school) -> QuerySet[User]:
-    """The school's staff (anyone employed there, not governors or parents), for "staff
-    involved" on the logging form."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__school=school,
-            memberships__is_active=True,
-            memberships__role__in=STAFF_ROLES,
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
 
 
 def pupils_on_roll_by_code(*, school, codes) -> dict[UUID, Pupil]:

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from esafety.people.models import Pupil, School, User
+from esafety.people.selectors import active_staff
 from incidents import selectors
 from incidents.categories import CATEGORIES, Category
 from incidents.evidence import MAX_BYTES, MAX_FILES
@@ -171,9 +172,7 @@ class ConcernForm(forms.Form):
         kwargs.setdefault("initial", {"occurred_at": now_local()})
         super().__init__(*args, **kwargs)
         self.school = school
-        self.fields["staff"].queryset = selectors.staff_members(school=school).exclude(
-            pk=reporter.pk
-        )
+        self.fields["staff"].queryset = active_staff(school=school).exclude(pk=reporter.pk)
         self.involved: list[InvolvedPupil] = []
         self.source: QueryDict | None = None
 
