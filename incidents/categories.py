@@ -303,7 +303,6 @@ CATEGORIES: dict[str, CategoryInfo] = {
 }
 
 IMAGE_CATEGORIES = frozenset(c for c, info in CATEGORIES.items() if not info.allows_attachments)
-NON_CHILD_PROTECTION = frozenset(c for c, info in CATEGORIES.items() if not info.child_protection)
 CHILD_PROTECTION = frozenset(c for c, info in CATEGORIES.items() if info.child_protection)
 # What the online safety lead reads and works: the categories routed to them, not every category
 # that is not child protection (scams and gambling are routed to the DSL).

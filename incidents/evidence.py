@@ -98,10 +98,6 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def looks_like_image_or_document(head: bytes) -> bool:
-    return sniff(head) is not None
-
-
 def check_file(upload: UploadedFile) -> CheckedFile:
     if upload.size > MAX_BYTES:
         raise EvidenceRefused(

@@ -105,10 +105,6 @@ class Concern(TimeStampedModel):
         chars = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(35, -1, -5))
         return f"C-{chars[:4]}-{chars[4:]}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status != Status.CLOSED
-
 
 class PupilRole(models.TextChoices):
     AFFECTED = "affected", "Affected"

@@ -42,7 +42,7 @@ def _members(school, roles: frozenset[str]) -> list[User]:
     return list(users.values())
 
 
-def levels_for(concern: Concern, head_ids: set[int] | None = None) -> tuple[frozenset[str], ...]:
+def levels_for(concern: Concern) -> tuple[frozenset[str], ...]:
     if concern.route == Route.HEAD and concern_is_about_head(concern):
         return ABOUT_HEAD
     levels = ESCALATION[concern.route]
