@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from esafety.people.models import School
-from policies.selectors import acceptance_figures, published_versions
+from policies.selectors.figures import acceptance_figures
+from policies.selectors.library import published_versions
 
 
 @dataclass(frozen=True)

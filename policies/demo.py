@@ -7,9 +7,20 @@ from django.utils import timezone
 
 from esafety.people import services as people_services
 from esafety.people.models import Pupil, Role, School, User
-from policies import services
 from policies.audiences import pupil_audience
 from policies.models import ApprovedBy, Audience, Kind
+from policies.services.acceptances import (
+    acceptance_cosign,
+    acceptance_in_class,
+    acceptance_record_own,
+)
+from policies.services.kiosk import kiosk_link_create, visitor_accept
+from policies.services.library import (
+    policy_create,
+    version_approve,
+    version_create,
+    version_publish,
+)
 
 ONLINE_SAFETY = """\
 ## Purpose
@@ -94,7 +105,7 @@ VISITOR_AUP = """\
 
 
 def _publish(owner: User, head: User, school: School, title, kind, audiences, body, needs=True):
-    policy = services.policy_create(
+    policy = policy_create(
         actor=owner,
         school=school,
         title=title,
@@ -103,14 +114,14 @@ def _publish(owner: User, head: User, school: School, title, kind, audiences, bo
         audiences=audiences,
         requires_acceptance=needs,
     )
-    version = services.version_create(actor=owner, policy=policy, number="1", body=body)
-    services.version_approve(
+    version = version_create(actor=owner, policy=policy, number="1", body=body)
+    version_approve(
         actor=head,
         version=version,
         approved_by_body=ApprovedBy.HEAD,
         approved_on=timezone.localdate() - datetime.timedelta(days=20),
     )
-    return services.version_publish(
+    return version_publish(
         actor=owner,
         version=version,
         effective_date=timezone.localdate() - datetime.timedelta(days=14),
@@ -147,22 +158,18 @@ def seed_policies(*, school: School, people: dict[str, User], pupils: list[Pupil
     # Some have accepted, some have not: the figures page has something to show.
     for role in (Role.HEAD, Role.DSL, Role.ONLINE_SAFETY_LEAD):
         user = people[role]
-        services.acceptance_record_own(actor=user, version=staff_aup, typed_name=user.full_name)
+        acceptance_record_own(actor=user, version=staff_aup, typed_name=user.full_name)
     governor = people[Role.GOVERNOR]
-    services.acceptance_record_own(
-        actor=governor, version=governor_aup, typed_name=governor.full_name
-    )
+    acceptance_record_own(actor=governor, version=governor_aup, typed_name=governor.full_name)
     parent = people.get(Role.PARENT)
     if parent is not None:
-        services.acceptance_record_own(
-            actor=parent, version=parent_aup, typed_name=parent.full_name
-        )
+        acceptance_record_own(actor=parent, version=parent_aup, typed_name=parent.full_name)
         first_child = (
             Pupil.objects.filter(guardians__user=parent, school=school).order_by("mis_id").first()
         )
         if first_child is not None:
             version = ks2 if pupil_audience(first_child) == Audience.PUPILS_KS2 else ks1
-            services.acceptance_cosign(
+            acceptance_cosign(
                 actor=parent, version=version, pupil=first_child, typed_name=parent.full_name
             )
     # Half of one class signed off in class, by its class teacher (only they may), whom the
@@ -175,16 +182,14 @@ def seed_policies(*, school: School, people: dict[str, User], pupils: list[Pupil
             people_services.school_class_set_teacher(
                 actor=people[Role.OFFICE], school_class=first_class, teacher=people[Role.STAFF]
             )
-        services.acceptance_in_class(
+        acceptance_in_class(
             actor=people[Role.STAFF], version=ks2, pupils=in_class[: len(in_class) // 2]
         )
-    link, _token = services.kiosk_link_create(
+    link, _token = kiosk_link_create(
         actor=people[Role.OFFICE], school=school, label="Main reception"
     )
     for name, org, visiting in (
         ("Robin Fairley", "County library service", "Year 4 reading morning"),
         ("Sasha Penhallow", "Penhallow Plumbing", "Site manager"),
     ):
-        services.visitor_accept(
-            kiosk=link, name=name, organisation=org, visiting=visiting, typed_name=name
-        )
+        visitor_accept(kiosk=link, name=name, organisation=org, visiting=visiting, typed_name=name)

@@ -7,8 +7,10 @@ files by path, never by URL.
 """
 
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
@@ -57,3 +59,13 @@ def version_html(*, version: PolicyVersion) -> str:
 def version_pdf(*, version: PolicyVersion) -> bytes:
     document = HTML(string=version_html(version=version), url_fetcher=NoFetching(), base_url=None)
     return document.write_pdf(stylesheets=[_stylesheet()])
+
+
+def pdf_filename(version: PolicyVersion) -> str:
+    return f"{slugify(version.policy.title) or 'policy'}-v{slugify(version.number)}.pdf"
+
+
+def pdf_response(version: PolicyVersion, disposition: str = "attachment") -> HttpResponse:
+    response = HttpResponse(version_pdf(version=version), content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="{pdf_filename(version)}"'
+    return response

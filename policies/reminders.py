@@ -11,7 +11,8 @@ from esafety.notify.services import message_queue, reminder_claim
 from esafety.people.models import Membership, Role, School
 from policies.audiences import member_audiences
 from policies.models import Acceptance, AcceptanceKind, PolicyVersion, VersionStatus
-from policies.selectors import REVIEW_WARNING_DAYS, outstanding_for
+from policies.selectors.accept import outstanding_for
+from policies.selectors.library import REVIEW_WARNING_DAYS
 
 FIRST_AFTER_DAYS = 7
 MAX_ACCEPTANCE_REMINDERS = 4

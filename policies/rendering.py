@@ -4,6 +4,8 @@ A policy body is typed by staff, and shown to parents and the public: whatever i
 no script, style or event handler ever reaches a browser or a PDF.
 """
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -26,3 +28,15 @@ def render_markdown(body: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])>")
+
+
+def render_body(body: str) -> SafeString:
+    """A version's text for a page whose own heading is the policy's title: through the
+    sanitiser, then each of the text's headings one level down (its "# Title" becomes an h2), so
+    the page keeps one h1 and an outline screen readers can follow."""
+    html = render_markdown(body)
+    # nh3 allows no attributes on headings, so its output has only bare <hN> tags to match.
+    return mark_safe(_HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html))  # noqa: S308

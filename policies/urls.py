@@ -43,7 +43,6 @@ ACCEPTING = "s/<uuid:school>/policies/"
 urlpatterns += [
     path(ACCEPTING + "accept/", accept.accept, name="accept"),
     path(ACCEPTING + "class-signoff/", accept.class_signoff, name="class_signoff"),
-    path(ACCEPTING + "class-teachers/", accept.class_teachers, name="class_teachers"),
     path(ACCEPTING + "kiosk/", kiosk.kiosk_links, name="kiosk_links"),
     path(ACCEPTING + "kiosk/revoke/", kiosk.kiosk_revoke, name="kiosk_revoke"),
     path(ACCEPTING + "visitors/", kiosk.visitor_log, name="visitor_log"),

@@ -68,6 +68,8 @@ SCHOOL_PAGES: dict[str, School] = {
     "people:invitation_revoke": School(
         frozenset({OFFICE, HEAD}), method="POST", objects={"code": "invitation"}
     ),
+    # Naming class teachers: they record their class's AUP sign-off.
+    "people:class_teachers": School(frozenset({OFFICE, HEAD})),
     "people:roster_list": School(frozenset({OFFICE, HEAD})),
     "people:roster_detail": School(frozenset({OFFICE, HEAD}), objects={"code": "roster_import"}),
     "people:roster_problems_csv": School(
@@ -220,7 +222,6 @@ SCHOOL_PAGES |= {
     "policies:class_signoff": School(
         frozenset({STAFF, DSL, DEPUTY_DSL, ONLINE_SAFETY_LEAD, HEAD, OFFICE})
     ),
-    "policies:class_teachers": School(OFFICE_AND_HEAD),
     "policies:kiosk_links": School(OFFICE_AND_HEAD),
     "policies:kiosk_revoke": School(OFFICE_AND_HEAD, method="POST"),
     "policies:visitor_log": School(OFFICE_AND_HEAD),

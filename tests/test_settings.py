@@ -264,12 +264,12 @@ def test_it_names_the_child_after_a_co_sign_without_a_cookie_naming_them(persona
     from django.urls import reverse
 
     from esafety.people.models import Guardian
-    from policies import services
     from policies.models import Audience
+    from policies.services.library import policy_create
     from tests.factories import PupilFactory
     from tests.policies.conftest import publish_version
 
-    policy = services.policy_create(
+    policy = policy_create(
         actor=personas.online_safety_lead,
         school=personas.school,
         title="KS2 pupils' AUP",

@@ -70,3 +70,14 @@ class RosterUploadForm(forms.Form):
 class PupilSearchForm(forms.Form):
     # Each word becomes a filter, so a search is kept to a sentence's length.
     q = forms.CharField(required=False, label="Name or MIS id", max_length=100)
+
+
+class ClassTeacherForm(forms.Form):
+    school_class = forms.UUIDField(widget=forms.HiddenInput)
+    teacher = forms.ChoiceField(label="Class teacher", required=False)
+
+    def __init__(self, *args, teachers=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].choices = [("", "No class teacher")] + [
+            (str(t.code), t.full_name or t.email) for t in teachers
+        ]

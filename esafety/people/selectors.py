@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from esafety.people.models import (
     STAFF_ROLES,
@@ -6,6 +6,7 @@ from esafety.people.models import (
     Pupil,
     RosterImport,
     School,
+    SchoolClass,
     User,
 )
 
@@ -43,6 +44,16 @@ def children_of(*, user: User, school: School) -> QuerySet[Pupil]:
         .select_related("school_class")
         .distinct()
         .order_by("first_name", "last_name")
+    )
+
+
+def school_classes(*, school: School) -> QuerySet[SchoolClass]:
+    """The school's classes, each with its teacher and how many pupils are on its roll."""
+    return (
+        SchoolClass.objects.filter(school=school)
+        .select_related("teacher")
+        .annotate(on_roll=Count("pupils", filter=Q(pupils__left_date__isnull=True)))
+        .order_by("name")
     )
 
 

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("s/<uuid:school>/", views.school_home, name="school_home"),
     path("s/<uuid:school>/pupils/", views.pupil_list, name="pupil_list"),
+    path("s/<uuid:school>/classes/teachers/", views.class_teachers, name="class_teachers"),
     path("s/<uuid:school>/invitations/", views.invitation_list, name="invitation_list"),
     path(
         "s/<uuid:school>/invitations/<uuid:code>/revoke/",

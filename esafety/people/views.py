@@ -5,13 +5,19 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from esafety.actions import run_service
 from esafety.people import selectors, services
 from esafety.people.access import SchoolAccess, memberships_of, roles_label, school_view
-from esafety.people.forms import AcceptInvitationForm, InvitationForm, PupilSearchForm
+from esafety.people.forms import (
+    AcceptInvitationForm,
+    ClassTeacherForm,
+    InvitationForm,
+    PupilSearchForm,
+)
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
 
@@ -134,4 +140,51 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "signed_in_user": user,
             "wrong_account": wrong_account,
         },
+    )
+
+
+# Class teachers: the roster does not name them, so the office or the head does. The class
+# teacher is who records the class's in-class AUP sign-off.
+
+
+@school_view(Role.OFFICE, Role.HEAD)
+def class_teachers(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    classes = list(selectors.school_classes(school=access.school))
+    teachers = list(selectors.active_staff(school=access.school))
+    if request.method == "POST":
+        form = ClassTeacherForm(request.POST, teachers=teachers)
+        if form.is_valid():
+            code = form.cleaned_data["school_class"]
+            school_class = next((c for c in classes if c.code == code), None)
+            if school_class is None:
+                raise Http404("No such class")
+            chosen = form.cleaned_data["teacher"]
+            teacher = next((t for t in teachers if str(t.code) == chosen), None)
+            who = teacher.full_name or teacher.email if teacher else "nobody"
+            run_service(
+                request,
+                lambda: services.school_class_set_teacher(
+                    actor=request.user, school_class=school_class, teacher=teacher
+                ),
+                f"{school_class.name}: class teacher is now {who}.",
+            )
+        else:
+            messages.error(request, "Choose a member of staff from the list.")
+        return redirect("people:class_teachers", school=access.school.code)
+    rows = []
+    for school_class in classes:
+        form = ClassTeacherForm(
+            initial={
+                "school_class": school_class.code,
+                "teacher": str(school_class.teacher.code) if school_class.teacher else "",
+            },
+            teachers=teachers,
+            auto_id=f"class-{school_class.code.hex}-%s",
+        )
+        form.fields["teacher"].label = f"Class teacher of {school_class.name}"
+        rows.append((school_class, form))
+    return render(
+        request,
+        "people/class_teachers.html",
+        {"access": access, "nav": nav_for(access), "rows": rows},
     )

@@ -3,7 +3,7 @@
 from django import template
 
 from esafety.people.access import SchoolAccess
-from policies import selectors
+from policies.selectors import library as selectors
 
 register = template.Library()
 

@@ -1,27 +1,33 @@
-"""Accepting policies: members accept their own, parents co-sign their children's, class
-teachers record their class's sign-off, and the office names each class's teacher."""
+"""Accepting policies: members accept their own, parents co-sign their children's, and class
+teachers record their class's sign-off."""
 
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from esafety.actions import run_service
 from esafety.middleware import client_ip
-from esafety.people import services as people_services
 from esafety.people.access import SchoolAccess, school_view
-from esafety.people.models import STAFF_ROLES, Pupil, Role
+from esafety.people.models import STAFF_ROLES, Pupil
 from esafety.people.navigation import nav_for
-from policies import selectors, selectors_accept, services
+from esafety.people.selectors import children_of
 from policies.audiences import pupil_audience
-from policies.context_processors import outstanding_refresh
-from policies.forms_accept import AcceptForm, ClassSignoffForm, ClassTeacherForm
+from policies.forms.accept import AcceptForm, ClassSignoffForm
 from policies.models import Acceptance, Audience, Method, PolicyVersion
+from policies.outstanding import outstanding_refresh
 from policies.rendering import render_markdown
+from policies.selectors import accept as selectors
+from policies.services.acceptances import (
+    acceptance_cosign,
+    acceptance_in_class,
+    acceptance_record_own,
+)
+from policies.services.common import PolicyError
 
 
 def _uuid(value: str | None) -> UUID:
@@ -76,7 +82,7 @@ class AcceptItem:
 def accept(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     bound: tuple[str, AcceptForm] | None = None
     if request.method == "POST":
-        version = selectors_accept.acceptable_version(
+        version = selectors.acceptable_version(
             school=access.school, code=_uuid(request.POST.get("version"))
         )
         if version is None:
@@ -85,7 +91,7 @@ def accept(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         if request.POST.get("pupil"):
             # Only the parent's own children are found: another pupil's code is a 404.
             pupil = (
-                selectors.children_for_cosign(school=access.school, user=request.user)
+                children_of(user=request.user, school=access.school)
                 .filter(code=_uuid(request.POST["pupil"]))
                 .first()
             )
@@ -125,7 +131,7 @@ def accept(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "nav": nav_for(access),
             "own": own,
             "cosign": list(cosign.values()),
-            "done": list(selectors_accept.my_acceptances(school=access.school, user=request.user)),
+            "done": list(selectors.my_acceptances(school=access.school, user=request.user)),
             "error_anchor": bound[0] if bound else "",
         },
     )
@@ -154,29 +160,33 @@ def _record(
     typed_name: str,
 ) -> HttpResponse:
     # The service records once: a second submit of the same form finds the first acceptance.
-    try:
-        if pupil is None:
-            services.acceptance_record_own(
+    if pupil is None:
+        done = f"Thank you. Your acceptance of {version.policy.title} is recorded."
+        recorded = run_service(
+            request,
+            lambda: acceptance_record_own(
                 actor=request.user,
                 version=version,
                 typed_name=typed_name,
                 method=Method.ONLINE,
                 **_browser(request),
-            )
-            done = f"Thank you. Your acceptance of {version.policy.title} is recorded."
-        else:
-            services.acceptance_cosign(
+            ),
+            done,
+        )
+    else:
+        done = f"Thank you. You have co-signed {version.policy.title} for {pupil.first_name}."
+        recorded = run_service(
+            request,
+            lambda: acceptance_cosign(
                 actor=request.user,
                 version=version,
                 pupil=pupil,
                 typed_name=typed_name,
                 **_browser(request),
-            )
-            done = f"Thank you. You have co-signed {version.policy.title} for {pupil.first_name}."
-    except services.PolicyError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, done)
+            ),
+            done,
+        )
+    if recorded:
         # The banner's count, so the next page already knows.
         outstanding_refresh(request, school=access.school, user=request.user, roles=access.roles)
     return redirect("policies:accept", school=access.school.code)
@@ -212,7 +222,7 @@ class SignoffGroup:
 
 @school_view(*STAFF_ROLES)
 def class_signoff(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    classes = list(selectors_accept.classes_for_signoff(access=access))
+    classes = list(selectors.classes_for_signoff(access=access))
     chosen = request.POST.get("class") if request.method == "POST" else request.GET.get("class")
     ctx = {"access": access, "nav": nav_for(access), "classes": classes}
     if not chosen:
@@ -232,15 +242,16 @@ def class_signoff(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         if form.is_valid():
             chosen_codes = set(form.cleaned_data["pupils"])
             try:
-                new = services.acceptance_in_class(
+                new = acceptance_in_class(
                     actor=request.user,
                     version=group.version,
                     pupils=[p for p in group.to_sign if str(p.code) in chosen_codes],
                     method=form.cleaned_data["method"],
                     **_browser(request),
                 )
-            except services.PolicyError as e:
-                # Shown in the form's error summary, the ticks kept as they were.
+            except PolicyError as e:
+                # Shown in the form's error summary, the ticks kept as they were. (Not
+                # submit_form: the message says how many the service newly recorded.)
                 form.add_error(None, str(e))
             else:
                 messages.success(
@@ -263,12 +274,12 @@ def class_signoff(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 
 def _signoff_groups(access: SchoolAccess, school_class) -> list[SignoffGroup]:
     pupils = list(selectors.class_pupils(school_class=school_class))
-    aups = selectors_accept.pupil_aups(school=access.school)
+    aups = selectors.pupil_aups(school=access.school)
     by_audience: dict[str, list[Pupil]] = {}
     for pupil in pupils:
         by_audience.setdefault(pupil_audience(pupil) or "", []).append(pupil)
     versions = [aups[a] for a in by_audience if a in aups]
-    signed = selectors_accept.pupil_signoffs(versions=versions, pupils=pupils)
+    signed = selectors.pupil_signoffs(versions=versions, pupils=pupils)
     labels = dict(Audience.choices)
     groups = []
     for audience, members in sorted(by_audience.items()):
@@ -289,50 +300,3 @@ def _signoff_groups(access: SchoolAccess, school_class) -> list[SignoffGroup]:
             )
         groups.append(group)
     return groups
-
-
-# Class teachers: the roster does not name them, so the office or the head does.
-
-
-@school_view(Role.OFFICE, Role.HEAD)
-def class_teachers(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    classes = list(selectors_accept.school_classes(school=access.school))
-    teachers = list(selectors_accept.class_teacher_choices(school=access.school))
-    if request.method == "POST":
-        form = ClassTeacherForm(request.POST, teachers=teachers)
-        if form.is_valid():
-            code = form.cleaned_data["school_class"]
-            school_class = next((c for c in classes if c.code == code), None)
-            if school_class is None:
-                raise Http404("No such class")
-            chosen = form.cleaned_data["teacher"]
-            teacher = next((t for t in teachers if str(t.code) == chosen), None)
-            try:
-                people_services.school_class_set_teacher(
-                    actor=request.user, school_class=school_class, teacher=teacher
-                )
-            except ValidationError as e:
-                messages.error(request, " ".join(e.messages))
-            else:
-                who = teacher.full_name or teacher.email if teacher else "nobody"
-                messages.success(request, f"{school_class.name}: class teacher is now {who}.")
-        else:
-            messages.error(request, "Choose a member of staff from the list.")
-        return redirect("policies:class_teachers", school=access.school.code)
-    rows = []
-    for school_class in classes:
-        form = ClassTeacherForm(
-            initial={
-                "school_class": school_class.code,
-                "teacher": str(school_class.teacher.code) if school_class.teacher else "",
-            },
-            teachers=teachers,
-            auto_id=f"class-{school_class.code.hex}-%s",
-        )
-        form.fields["teacher"].label = f"Class teacher of {school_class.name}"
-        rows.append((school_class, form))
-    return render(
-        request,
-        "policies/class_teachers.html",
-        {"access": access, "nav": nav_for(access), "rows": rows},
-    )

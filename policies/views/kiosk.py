@@ -26,10 +26,13 @@ from esafety.middleware import client_ip
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from policies import selectors, services
-from policies.forms_accept import KioskLinkForm, KioskRevokeForm, VisitorForm
+from policies.forms.accept import KioskLinkForm, KioskRevokeForm, VisitorForm
 from policies.models import KioskLink, PolicyVersion
 from policies.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+from policies.selectors import kiosk as selectors
+from policies.services import kiosk as services
+from policies.services.common import PolicyError
+from policies.services.exports import export_record
 
 KIOSK_ROLES = (Role.OFFICE, Role.HEAD)
 VISITORS_PER_PAGE = 50
@@ -65,7 +68,7 @@ def kiosk(request: HttpRequest, token: str) -> HttpResponse:
         link = _kiosk_or_404(request, token)
     except Http404:
         return _closed(request)
-    version = services.visitor_aup(link.school)
+    version = selectors.visitor_aup(school=link.school)
     form = VisitorForm(request.POST or None)
     if request.method == "POST" and version is not None and form.is_valid():
         try:
@@ -79,7 +82,7 @@ def kiosk(request: HttpRequest, token: str) -> HttpResponse:
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
-        except services.PolicyError as e:
+        except PolicyError as e:
             form.add_error(None, str(e))
         else:
             return redirect("policies:kiosk_thanks", token=token)
@@ -139,7 +142,7 @@ def kiosk_links(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "nav": nav_for(access),
             "form": form,
             "links": selectors.kiosk_links(school=access.school),
-            "visitor_aup": services.visitor_aup(access.school),
+            "visitor_aup": selectors.visitor_aup(school=access.school),
         },
     )
 
@@ -177,9 +180,7 @@ def visitor_log(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 @school_view(*KIOSK_ROLES)
 def visitor_log_csv(request: HttpRequest, access: SchoolAccess) -> StreamingHttpResponse:
     tz = zoneinfo.ZoneInfo(access.school.timezone)
-    services.export_record(
-        actor=request.user, school=access.school, what="visitor_log", with_names=True
-    )
+    export_record(actor=request.user, school=access.school, what="visitor_log", with_names=True)
 
     def rows():
         yield ["Arrived", "Name", "Organisation", "Visiting", "Agreement", "Version", "Signed as"]

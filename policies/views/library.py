@@ -6,28 +6,24 @@ like one that does not exist.
 """
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 
+from esafety.actions import run_service, submit_form
 from esafety.csv_export import csv_download
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from policies import pdf, selectors, services
-from policies.forms_library import (
+from policies.forms.library import (
     ApproveForm,
     PolicyForm,
     PublishForm,
@@ -35,7 +31,12 @@ from policies.forms_library import (
     VersionForm,
 )
 from policies.models import Policy, PolicyVersion, VersionStatus
-from policies.rendering import render_markdown
+from policies.pdf import pdf_response
+from policies.rendering import render_body
+from policies.selectors import figures as figure_selectors
+from policies.selectors import library as selectors
+from policies.services import library as services
+from policies.services.exports import export_record
 
 MANAGERS = (Role.ONLINE_SAFETY_LEAD, Role.HEAD)
 READERS = (*MANAGERS, Role.DSL, Role.DEPUTY_DSL)
@@ -64,50 +65,6 @@ def _version(access: SchoolAccess, code: UUID) -> PolicyVersion:
 
 def _version_url(version: PolicyVersion) -> str:
     return reverse("policies:version_detail", args=[version.policy.school.code, version.code])
-
-
-def _run(request: HttpRequest, do: Callable[[], object], done: str) -> bool:
-    """Run one service that has no form; show its refusal (a PolicyError says what to do) or
-    `done`."""
-    try:
-        do()
-    except services.PolicyError as e:
-        messages.error(request, str(e))
-        return False
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-        return False
-    messages.success(request, done)
-    return True
-
-
-def _submit(request: HttpRequest, form: Form, do: Callable[[], object], done: str) -> bool:
-    """Run one service for a valid form. A refusal goes on the form, beside the field it is
-    about (the service names it: {"next_review_due": ...}) or at its top, so the person sees it
-    in the form's error summary with what they typed still there."""
-    try:
-        do()
-    except services.PolicyError as e:
-        form.add_error(None, str(e))
-        return False
-    except ValidationError as e:
-        for name, errors in e.error_dict.items() if hasattr(e, "error_dict") else [(None, e)]:
-            form.add_error(name if name in form.fields else None, errors)
-        return False
-    messages.success(request, done)
-    return True
-
-
-_HEADING = re.compile(r"<(/?)h([1-5])>")
-
-
-def render_body(body: str) -> SafeString:
-    """A version's text for a page whose own heading is the policy's title: through the
-    sanitiser, then each of the text's headings one level down (its "# Title" becomes an h2), so
-    the page keeps one h1 and an outline screen readers can follow."""
-    html = render_markdown(body)
-    # nh3 allows no attributes on headings, so its output has only bare <hN> tags to match.
-    return mark_safe(_HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html))  # noqa: S308
 
 
 def public_list_url(request: HttpRequest, access: SchoolAccess) -> str:
@@ -173,7 +130,7 @@ def policy_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             )
 
         done = f"{form.cleaned_data['title']} added. Now write its text."
-        if _submit(request, form, create, done):
+        if submit_form(request, form, create, done):
             return redirect("policies:version_new", access.school.code, created["policy"].code)
     return render(request, "policies/policy_form.html", _ctx(access, form=form, policy=None))
 
@@ -218,7 +175,7 @@ def policy_edit(request: HttpRequest, access: SchoolAccess, policy: UUID) -> Htt
         def update() -> None:
             services.policy_update(actor=request.user, policy=found, **form.cleaned_data)
 
-        if _submit(request, form, update, "The policy's details were saved."):
+        if submit_form(request, form, update, "The policy's details were saved."):
             return redirect("policies:policy_detail", access.school.code, found.code)
     return render(request, "policies/policy_form.html", _ctx(access, form=form, policy=found))
 
@@ -241,7 +198,9 @@ def _version_form_page(
             def do() -> None:
                 saved["version"] = save(**form.cleaned_data)
 
-            if _submit(request, form, do, f"Draft version {form.cleaned_data['number']} saved."):
+            if submit_form(
+                request, form, do, f"Draft version {form.cleaned_data['number']} saved."
+            ):
                 return redirect(_version_url(saved["version"]))
     return render(
         request, "policies/version_form.html", _ctx(access, form=form, preview=preview, **ctx)
@@ -307,6 +266,31 @@ def _refuse_unless(request: HttpRequest, version: PolicyVersion, status: str, wh
     return None
 
 
+def _version_step(
+    request: HttpRequest,
+    access: SchoolAccess,
+    version: PolicyVersion,
+    form: Form | None,
+    do: Callable[[], object],
+    done: str,
+    template: str,
+    **ctx,
+) -> HttpResponse:
+    """Every step of a version's life (approve, publish, review date, retire) is one pattern: on
+    a POST run the service and go back to the version saying what happened; otherwise, or if
+    it refused, show the page again with the refusal and what was typed."""
+    if request.method == "POST":
+        if form is None:
+            ran = run_service(request, do, done)
+        else:
+            ran = form.is_valid() and submit_form(request, form, do, done)
+        if ran:
+            return redirect(_version_url(version))
+    return render(
+        request, template, _ctx(access, form=form, version=version, policy=version.policy, **ctx)
+    )
+
+
 @school_view(*MANAGERS)
 def version_edit(request: HttpRequest, access: SchoolAccess, version: UUID) -> HttpResponse:
     found = _version(access, version)
@@ -336,25 +320,14 @@ def version_approve(request: HttpRequest, access: SchoolAccess, version: UUID) -
     if refused:
         return refused
     form = ApproveForm(request.POST or None, as_head=access.has(Role.HEAD))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def approve() -> None:
-            services.version_approve(
-                actor=request.user,
-                version=found,
-                approved_by_body=data["approved_by_body"],
-                approved_on=data["approved_on"],
-                note=data["note"],
-            )
-
-        done = f"Version {found.number} approved. It can now be published."
-        if _submit(request, form, approve, done):
-            return redirect(_version_url(found))
-    return render(
+    return _version_step(
         request,
+        access,
+        found,
+        form,
+        lambda: services.version_approve(actor=request.user, version=found, **form.cleaned_data),
+        f"Version {found.number} approved. It can now be published.",
         "policies/version_approve.html",
-        _ctx(access, form=form, version=found, policy=found.policy),
     )
 
 
@@ -370,20 +343,17 @@ def version_publish(request: HttpRequest, access: SchoolAccess, version: UUID) -
     if refused:
         return refused
     form = PublishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-
-        def publish() -> None:
-            services.version_publish(actor=request.user, version=found, **form.cleaned_data)
-
-        if _submit(request, form, publish, f"Version {found.number} is published."):
-            return redirect(_version_url(found))
-    replaces = (
-        selectors.versions_of(policy=found.policy).filter(status=VersionStatus.PUBLISHED).first()
-    )
-    return render(
+    return _version_step(
         request,
+        access,
+        found,
+        form,
+        lambda: services.version_publish(actor=request.user, version=found, **form.cleaned_data),
+        f"Version {found.number} is published.",
         "policies/version_publish.html",
-        _ctx(access, form=form, version=found, policy=found.policy, replaces=replaces),
+        replaces=selectors.versions_of(policy=found.policy)
+        .filter(status=VersionStatus.PUBLISHED)
+        .first(),
     )
 
 
@@ -399,17 +369,16 @@ def version_review_date(request: HttpRequest, access: SchoolAccess, version: UUI
     if refused:
         return refused
     form = ReviewDateForm(request.POST or None, initial={"next_review_due": found.next_review_due})
-    if request.method == "POST" and form.is_valid():
-
-        def set_date() -> None:
-            services.version_set_review_date(actor=request.user, version=found, **form.cleaned_data)
-
-        if _submit(request, form, set_date, "The review date was changed."):
-            return redirect(_version_url(found))
-    return render(
+    return _version_step(
         request,
+        access,
+        found,
+        form,
+        lambda: services.version_set_review_date(
+            actor=request.user, version=found, **form.cleaned_data
+        ),
+        "The review date was changed.",
         "policies/version_review_date.html",
-        _ctx(access, form=form, version=found, policy=found.policy),
     )
 
 
@@ -421,28 +390,15 @@ def version_retire(request: HttpRequest, access: SchoolAccess, version: UUID) ->
     )
     if refused:
         return refused
-    if request.method == "POST":
-
-        def retire() -> None:
-            services.version_retire(actor=request.user, version=found)
-
-        if _run(request, retire, f"Version {found.number} is retired. It stays readable here."):
-            return redirect(_version_url(found))
-    return render(
+    return _version_step(
         request,
+        access,
+        found,
+        None,
+        lambda: services.version_retire(actor=request.user, version=found),
+        f"Version {found.number} is retired. It stays readable here.",
         "policies/version_retire.html",
-        _ctx(access, version=found, policy=found.policy),
     )
-
-
-def pdf_filename(version: PolicyVersion) -> str:
-    return f"{slugify(version.policy.title) or 'policy'}-v{slugify(version.number)}.pdf"
-
-
-def pdf_response(version: PolicyVersion, disposition: str = "attachment") -> HttpResponse:
-    response = HttpResponse(pdf.version_pdf(version=version), content_type="application/pdf")
-    response["Content-Disposition"] = f'{disposition}; filename="{pdf_filename(version)}"'
-    return response
 
 
 @school_view(*READERS)
@@ -461,7 +417,9 @@ def figures(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         "policies/figures.html",
         _ctx(
             access,
-            figures=selectors.acceptance_figures(school=access.school, with_names=with_names),
+            figures=figure_selectors.acceptance_figures(
+                school=access.school, with_names=with_names
+            ),
             reviews=selectors.reviews(school=access.school),
             with_names=with_names,
             can_read=access.has(*READERS),
@@ -472,10 +430,10 @@ def figures(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 @school_view(*FIGURES_ROLES)
 def figures_csv(request: HttpRequest, access: SchoolAccess) -> StreamingHttpResponse:
     with_names = access.has(*NAMES_ROLES)
-    services.export_record(
+    export_record(
         actor=request.user, school=access.school, what="policy_figures", with_names=with_names
     )
-    figures = selectors.acceptance_figures(school=access.school, with_names=with_names)
+    figures = figure_selectors.acceptance_figures(school=access.school, with_names=with_names)
     header = ["Policy", "Version", "Audience", "Accepted", "Total", "Percent accepted"]
     rows = [header + (["Outstanding"] if with_names else [])]
     for f in figures:

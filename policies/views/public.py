@@ -12,9 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from esafety.people.models import School
-from policies import selectors
 from policies.models import PolicyVersion
-from policies.views.library import pdf_response, render_body
+from policies.pdf import pdf_response
+from policies.rendering import render_body
+from policies.selectors import library as selectors
 
 
 def _school(code: UUID) -> School:

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from policies import services
 from policies.models import Audience, Kind, PolicyVersion, VersionStatus
+from policies.services.acceptances import acceptance_record_own
+from policies.services.library import policy_create
 from tests.browser.harness import PHONE, Visitor, sign_in, totp_code
 from tests.factories import PASSWORD, TEST_TOTP_SECRET
 from tests.policies.conftest import publish_version
@@ -36,7 +37,7 @@ def staff_figure(visitor: Visitor):
 
 
 def test_it_publishes_a_new_staff_aup_and_everyone_is_outstanding_again(open_visitor, personas):
-    policy = services.policy_create(
+    policy = policy_create(
         actor=personas.online_safety_lead,
         school=personas.school,
         title="Staff AUP",
@@ -47,7 +48,7 @@ def test_it_publishes_a_new_staff_aup_and_everyone_is_outstanding_again(open_vis
     )
     v1 = publish_version(personas, policy, "1", body="# Staff AUP\n\nVersion one.")
     for user in (personas.staff, personas.office):
-        services.acceptance_record_own(actor=user, version=v1, typed_name=user.full_name)
+        acceptance_record_own(actor=user, version=v1, typed_name=user.full_name)
     school = personas.school.code
 
     # The online safety lead sees two of the six staff have accepted version 1.

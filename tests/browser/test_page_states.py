@@ -17,8 +17,9 @@ from playwright.sync_api import expect
 
 from incidents import services as incident_services
 from incidents.models import PupilRole
-from policies import services
 from policies.models import Audience, Kind, VersionStatus
+from policies.services.acceptances import acceptance_record_own
+from policies.services.library import policy_create, version_create, version_set_review_date
 from tests.browser.harness import Visitor, assert_form_pattern, sign_in, totp_code
 from tests.factories import PASSWORD, TEST_TOTP_SECRET, PupilFactory
 from tests.policies.conftest import publish_version
@@ -34,7 +35,7 @@ def sign_in_with_code(visitor: Visitor, user) -> None:
 
 
 def policy(personas, title: str, audiences=(Audience.STAFF,)):
-    return services.policy_create(
+    return policy_create(
         actor=personas.online_safety_lead,
         school=personas.school,
         title=title,
@@ -68,10 +69,10 @@ def states(personas):
     with time_machine.travel(today - relativedelta(years=1, days=3), tick=False):
         publish_version(personas, policy(personas, "Mobile phones policy"), "1")
     soon = publish_version(personas, policy(personas, "Staff AUP"), "1")
-    services.version_set_review_date(
+    version_set_review_date(
         actor=personas.head, version=soon, next_review_due=today + datetime.timedelta(days=10)
     )
-    draft = services.version_create(
+    draft = version_create(
         actor=personas.online_safety_lead,
         policy=soon.policy,
         number="2",
@@ -126,7 +127,7 @@ def test_every_colour_state_passes_axe(open_visitor, personas, states):
     assert_form_pattern(staff)
     staff.visit(reverse("policies:accept", args=[school]))
     published = states["published"]
-    services.acceptance_record_own(
+    acceptance_record_own(
         actor=personas.staff, version=published, typed_name="Sam Staff"
     )  # in another tab
     form = page.locator(f"#own-{published.code.hex}")

@@ -2,8 +2,8 @@ import pytest
 from playwright.sync_api import expect
 
 from esafety.people.models import Guardian
-from policies import services
 from policies.models import Acceptance, AcceptanceKind, Audience, Kind
+from policies.services.library import policy_create
 from tests.browser.harness import PHONE, sign_in
 from tests.factories import PASSWORD, PupilFactory
 from tests.policies.conftest import publish_version
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def publish(personas, audience: str, title: str, body: str):
-    policy = services.policy_create(
+    policy = policy_create(
         actor=personas.online_safety_lead,
         school=personas.school,
         title=title,

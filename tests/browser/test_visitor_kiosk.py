@@ -15,9 +15,9 @@ TABLET = {"width": 820, "height": 1180}
 def test_it_lets_a_visitor_accept_at_the_kiosk_and_the_office_see_them_in_the_log(
     open_visitor, personas
 ):
-    from policies import services
+    from policies.services.library import policy_create
 
-    policy = services.policy_create(
+    policy = policy_create(
         actor=personas.online_safety_lead,
         school=personas.school,
         title="Visitors' AUP",

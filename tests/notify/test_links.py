@@ -100,10 +100,15 @@ def test_create_school_prints_the_invitation_on_the_sites_port(db, capsys):
 
 def test_policy_reminders_link_to_the_policy_pages(personas):
     from policies import reminders
-    from policies import services as policy_services
     from policies.models import ApprovedBy, Audience, Kind
+    from policies.services.library import (
+        policy_create,
+        version_approve,
+        version_create,
+        version_publish,
+    )
 
-    policy = policy_services.policy_create(
+    policy = policy_create(
         actor=personas.online_safety_lead,
         school=personas.school,
         title="Staff AUP",
@@ -112,16 +117,16 @@ def test_policy_reminders_link_to_the_policy_pages(personas):
         audiences=[Audience.STAFF],
         requires_acceptance=True,
     )
-    version = policy_services.version_create(
+    version = version_create(
         actor=personas.online_safety_lead, policy=policy, number="1", body="Be kind online."
     )
-    policy_services.version_approve(
+    version_approve(
         actor=personas.head,
         version=version,
         approved_by_body=ApprovedBy.HEAD,
         approved_on=timezone.localdate(),
     )
-    policy_services.version_publish(actor=personas.online_safety_lead, version=version)
+    version_publish(actor=personas.online_safety_lead, version=version)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False):
         assert reminders.send_acceptance_reminders(school=personas.school)
     reminder = Message.objects.filter(kind=Message.Kind.REMINDER).first()

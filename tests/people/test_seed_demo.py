@@ -90,7 +90,7 @@ def test_it_fills_the_dsl_dashboard_with_concerns_of_every_kind():
 @pytest.mark.django_db
 def test_it_publishes_policies_and_aups_with_some_accepted_and_some_not():
     from policies.models import Acceptance, PolicyVersion
-    from policies.selectors import acceptance_figures
+    from policies.selectors.figures import acceptance_figures
 
     _seed()
     school = School.objects.get(urn="999001")

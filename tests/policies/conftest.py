@@ -4,8 +4,13 @@ import pytest
 from django.utils import timezone
 
 from esafety.people.models import Guardian
-from policies import services
 from policies.models import ApprovedBy, Audience, Kind
+from policies.services.library import (
+    policy_create,
+    version_approve,
+    version_create,
+    version_publish,
+)
 from tests.factories import PupilFactory, SchoolClassFactory
 
 
@@ -14,7 +19,7 @@ def publish(personas):
     """Create a policy with one published version for the given audiences."""
 
     def _publish(audiences, title="Staff AUP", number="1", body="Be kind online.", **kw):
-        policy = services.policy_create(
+        policy = policy_create(
             actor=personas.online_safety_lead,
             school=personas.school,
             title=title,
@@ -29,16 +34,16 @@ def publish(personas):
 
 
 def publish_version(personas, policy, number, body="Text."):
-    version = services.version_create(
+    version = version_create(
         actor=personas.online_safety_lead, policy=policy, number=number, body=body
     )
-    services.version_approve(
+    version_approve(
         actor=personas.head,
         version=version,
         approved_by_body=ApprovedBy.HEAD,
         approved_on=timezone.localdate(),
     )
-    return services.version_publish(actor=personas.online_safety_lead, version=version)
+    return version_publish(actor=personas.online_safety_lead, version=version)
 
 
 @pytest.fixture

@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
-from policies import services
 from policies.models import Acceptance, AcceptanceKind, Audience, Method
+from policies.services.library import (
+    policy_create,
+    version_approve,
+    version_create,
+    version_publish,
+)
 from tests.factories import PupilFactory
 from tests.policies.conftest import publish_version
 
@@ -122,7 +127,7 @@ def test_it_answers_404_for_a_version_that_is_not_open_to_accept(
 ):
     version = publish([Audience.STAFF])
     if which == "draft":
-        code = services.version_create(
+        code = version_create(
             actor=personas.online_safety_lead, policy=version.policy, number="2", body="Next"
         ).code
     elif which == "not_to_accept":
@@ -144,7 +149,7 @@ def _other_school_version(personas):
     from tests.conftest import make_member
 
     head = make_member(personas.other_school, Role.HEAD, "head@birchwood.test", "Bo Head")
-    policy = services.policy_create(
+    policy = policy_create(
         actor=head,
         school=personas.other_school,
         title="Birchwood staff AUP",
@@ -153,14 +158,14 @@ def _other_school_version(personas):
         audiences=[Audience.STAFF],
         requires_acceptance=True,
     )
-    version = services.version_create(actor=head, policy=policy, number="1", body="Theirs")
-    services.version_approve(
+    version = version_create(actor=head, policy=policy, number="1", body="Theirs")
+    version_approve(
         actor=head,
         version=version,
         approved_by_body=ApprovedBy.HEAD,
         approved_on=timezone.localdate(),
     )
-    return services.version_publish(actor=head, version=version)
+    return version_publish(actor=head, version=version)
 
 
 def test_it_refuses_a_policy_for_another_audience_and_says_why(personas, client_for, publish):

@@ -1,13 +1,11 @@
-"""A class teacher records the in-class AUP sign-off; the office names each class's teacher."""
+"""A class teacher records the in-class AUP sign-off."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from esafety.audit.models import AuditEvent
-from esafety.people.services import school_class_set_teacher
 from policies.models import Acceptance, AcceptanceKind, Audience, Method
 from tests.factories import PupilFactory, SchoolClassFactory
 
@@ -180,68 +178,3 @@ def test_it_reads_the_class_in_constant_queries(personas, client_for, ks2, size)
     assert len(r.context["groups"][0].rows) == size
     # Session, user, memberships; classes; pupils; published AUPs; sign-offs.
     assert len(captured) == 7
-
-
-# Naming class teachers.
-
-
-def teachers_url(personas) -> str:
-    return reverse("policies:class_teachers", args=[personas.school.code])
-
-
-def test_it_lets_the_office_name_a_class_teacher(personas, client_for, oak):
-    school_class, _pupils = oak
-    client = client_for(personas.office)
-    r = client.get(teachers_url(personas))
-    assert r.status_code == 200
-    assert b"Class teacher of Oak" in r.content
-    choices = dict(r.context["rows"][0][1].fields["teacher"].choices)
-    assert str(personas.dsl.code) in choices
-    assert str(personas.governor.code) not in choices
-    assert str(personas.parent.code) not in choices
-    r = client.post(
-        teachers_url(personas), {"school_class": school_class.code, "teacher": personas.dsl.code}
-    )
-    assert r.status_code == 302
-    school_class.refresh_from_db()
-    assert school_class.teacher == personas.dsl
-    event = AuditEvent.objects.get(action="class.teacher_set")
-    assert event.summary == f"Oak: {personas.dsl.email}"
-    # The new teacher now finds the class on their sign-off page.
-    r = client_for(personas.dsl).get(signoff_url(personas))
-    assert [c.name for c in r.context["classes"]] == ["Oak"]
-
-
-def test_it_refuses_a_parent_as_class_teacher(personas, client_for, oak):
-    school_class, _pupils = oak
-    client = client_for(personas.office)
-    client.post(
-        teachers_url(personas),
-        {"school_class": school_class.code, "teacher": personas.parent.code},
-    )
-    school_class.refresh_from_db()
-    assert school_class.teacher == personas.staff
-    assert b"Choose a member of staff from the list." in client.get(teachers_url(personas)).content
-    with pytest.raises(ValidationError):
-        school_class_set_teacher(
-            actor=personas.office, school_class=school_class, teacher=personas.parent
-        )
-
-
-def test_it_clears_a_class_teacher(personas, client_for, oak):
-    school_class, _pupils = oak
-    client_for(personas.head).post(
-        teachers_url(personas), {"school_class": school_class.code, "teacher": ""}
-    )
-    school_class.refresh_from_db()
-    assert school_class.teacher is None
-
-
-def test_it_answers_404_for_another_schools_class(personas, client_for):
-    elsewhere = SchoolClassFactory(school=personas.other_school)
-    r = client_for(personas.office).post(
-        teachers_url(personas), {"school_class": elsewhere.code, "teacher": personas.staff.code}
-    )
-    assert r.status_code == 404
-    elsewhere.refresh_from_db()
-    assert elsewhere.teacher is None

@@ -1,14 +1,14 @@
 import dataclasses
 import datetime
 
-from policies import services
 from policies.compliance import figures
 from policies.models import Audience
+from policies.services.acceptances import acceptance_record_own
 
 
 def test_it_gives_the_governors_numbers_and_review_dates_without_names(personas, publish):
     version = publish([Audience.STAFF], title="Staff AUP")
-    services.acceptance_record_own(actor=personas.staff, version=version, typed_name="Sam Staff")
+    acceptance_record_own(actor=personas.staff, version=version, typed_name="Sam Staff")
     result = figures(school=personas.school, today=version.next_review_due + datetime.timedelta(1))
 
     [policy] = result.policies

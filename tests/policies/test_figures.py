@@ -12,8 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.people.models import Role
-from policies import services
 from policies.models import Audience
+from policies.services.acceptances import (
+    acceptance_cosign,
+    acceptance_in_class,
+    acceptance_record_own,
+)
+from policies.services.library import version_set_review_date
 from tests.conftest import make_member
 from tests.factories import PupilFactory
 from tests.policies.conftest import publish_version, teach
@@ -39,7 +44,7 @@ def staff_aup(personas, publish):
     """The staff AUP, accepted by the staff member and the office (2 of the 6 employed)."""
     version = publish([Audience.STAFF])
     for user, name in [(personas.staff, "Sam Staff"), (personas.office, "Ola Office")]:
-        services.acceptance_record_own(actor=user, version=version, typed_name=name)
+        acceptance_record_own(actor=user, version=version, typed_name=name)
     return version
 
 
@@ -60,7 +65,7 @@ def test_it_shows_governors_the_percentages_without_names(
     personas, client_for, staff_aup, children, publish, who
 ):
     pupils = publish([Audience.PUPILS_KS2], title="KS2 pupils' AUP")
-    services.acceptance_cosign(
+    acceptance_cosign(
         actor=personas.parent, version=pupils, pupil=children[0], typed_name="Pat Parent"
     )
     response = client_for(getattr(personas, who)).get(url("figures", personas))
@@ -94,12 +99,12 @@ def test_it_lists_reviews_due_in_30_days_and_overdue(personas, client_for, publi
         soon = publish([Audience.STAFF], title="Staff AUP")
         late = publish([Audience.GOVERNORS], title="Governors' AUP")
         later = publish([Audience.PARENTS], title="Parents' AUP")
-    services.version_set_review_date(
+    version_set_review_date(
         actor=personas.head,
         version=later,
         next_review_due=later.next_review_due + datetime.timedelta(days=60),
     )
-    services.version_set_review_date(
+    version_set_review_date(
         actor=personas.head,
         version=late,
         next_review_due=late.next_review_due - datetime.timedelta(days=40),
@@ -186,11 +191,11 @@ def test_it_runs_the_same_queries_for_a_small_and_a_larger_school(
 
     for n in range(15):
         user = make_member(personas.school, Role.STAFF, f"t{n}@oakfield.test", f"Teacher {n}")
-        services.acceptance_record_own(actor=user, version=staff, typed_name=f"Teacher {n}")
+        acceptance_record_own(actor=user, version=staff, typed_name=f"Teacher {n}")
     teacher = personas.staff
     kids = [PupilFactory(school=personas.school, year_group=f"Year {n % 6 + 1}") for n in range(20)]
     teach(teacher, *kids[:7])
-    services.acceptance_in_class(actor=teacher, version=pupils, pupils=kids[:7])
+    acceptance_in_class(actor=teacher, version=pupils, pupils=kids[:7])
     publish([Audience.PARENTS, Audience.VISITORS], title="Parents' AUP")
 
     with django_assert_num_queries(small):

@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
 from esafety.people.models import Role
-from policies import services
 from policies.models import Acceptance, ApprovedBy, Audience, Kind, Policy, VersionStatus
+from policies.services.acceptances import acceptance_record_own
+from policies.services.library import (
+    policy_create,
+    version_approve,
+    version_create,
+    version_set_review_date,
+)
 from tests.conftest import make_member
 from tests.policies.conftest import error_summary, publish_version
 
@@ -31,7 +37,7 @@ def messages_of(response) -> list[str]:
 @pytest.fixture
 def draft(personas, publish):
     v1 = publish([Audience.STAFF], body="Version one text.")
-    return services.version_create(
+    return version_create(
         actor=personas.online_safety_lead, policy=v1.policy, number="2", body="Version two text."
     )
 
@@ -42,12 +48,10 @@ def draft(personas, publish):
 def test_it_lists_each_policy_with_its_version_review_date_and_draft(personas, client_for, publish):
     today = timezone.localdate()
     soon = publish([Audience.STAFF], title="Staff AUP")
-    services.version_set_review_date(
+    version_set_review_date(
         actor=personas.head, version=soon, next_review_due=today + datetime.timedelta(days=10)
     )
-    services.version_create(
-        actor=personas.online_safety_lead, policy=soon.policy, number="2", body="Next."
-    )
+    version_create(actor=personas.online_safety_lead, policy=soon.policy, number="2", body="Next.")
     with time_machine.travel(today - relativedelta(years=1, days=5), tick=False):
         late = publish([Audience.GOVERNORS], title="Governors' AUP")
     fine = publish([Audience.PARENTS], title="Parents' AUP")
@@ -92,7 +96,7 @@ def test_it_runs_the_same_queries_for_2_policies_as_for_12(
     small = _count_library_queries(client, path)
     for n in range(2, 12):
         version = publish([Audience.PARENTS], title=f"Policy {n}")
-        services.version_create(
+        version_create(
             actor=personas.online_safety_lead, policy=version.policy, number="2", body="Next."
         )
     with django_assert_num_queries(small):
@@ -160,10 +164,10 @@ def test_it_edits_a_policys_details(personas, client_for, publish):
 
 def test_it_shows_every_version_with_its_acceptances(personas, client_for, publish):
     v1 = publish([Audience.STAFF])
-    services.acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam Staff")
-    services.acceptance_record_own(actor=personas.office, version=v1, typed_name="Ola Office")
+    acceptance_record_own(actor=personas.staff, version=v1, typed_name="Sam Staff")
+    acceptance_record_own(actor=personas.office, version=v1, typed_name="Ola Office")
     v2 = publish_version(personas, v1.policy, "2")
-    services.acceptance_record_own(actor=personas.staff, version=v2, typed_name="Sam Staff")
+    acceptance_record_own(actor=personas.staff, version=v2, typed_name="Sam Staff")
 
     response = client_for(personas.deputy_dsl).get(url("policy_detail", personas, v1.policy.code))
 
@@ -298,7 +302,7 @@ def test_it_lets_the_online_safety_lead_record_only_the_boards_approval(
 
 def test_it_publishes_with_the_review_prefilled_a_year_on(personas, client_for, draft):
     today = timezone.localdate()
-    services.version_approve(
+    version_approve(
         actor=personas.head, version=draft, approved_by_body=ApprovedBy.HEAD, approved_on=today
     )
     client = client_for(personas.online_safety_lead)
@@ -352,7 +356,7 @@ def test_it_changes_the_review_date_and_retires(personas, client_for, publish):
 
 def test_it_answers_404_for_another_schools_version(personas, client_for):
     other_owner = make_member(personas.other_school, Role.HEAD, "head@birchwood.test", "Bo Head")
-    policy = services.policy_create(
+    policy = policy_create(
         actor=other_owner,
         school=personas.other_school,
         title="Their AUP",
@@ -361,7 +365,7 @@ def test_it_answers_404_for_another_schools_version(personas, client_for):
         audiences=[Audience.STAFF],
         requires_acceptance=True,
     )
-    version = services.version_create(actor=other_owner, policy=policy, number="1", body="Theirs")
+    version = version_create(actor=other_owner, policy=policy, number="1", body="Theirs")
     client = client_for(personas.online_safety_lead)
     assert client.get(url("version_detail", personas, version.code)).status_code == 404
     assert client.get(url("policy_detail", personas, policy.code)).status_code == 404
@@ -394,7 +398,7 @@ def test_it_counts_reviews_due_and_overdue_on_the_home_page(personas, client_for
     with time_machine.travel(today - relativedelta(years=1, days=3), tick=False):
         publish([Audience.GOVERNORS], title="Governors' AUP")
     soon = publish([Audience.STAFF])
-    services.version_set_review_date(
+    version_set_review_date(
         actor=personas.head, version=soon, next_review_due=today + datetime.timedelta(days=5)
     )
     html = client_for(getattr(personas, who)).get(
@@ -434,13 +438,11 @@ def test_a_version_lists_who_accepted_it_when_and_how_in_constant_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from policies import services as policy_services
+    from policies.services.acceptances import acceptance_record_own
     from tests.factories import MembershipFactory
 
     staff_aup = publish(["staff"], title="Staff AUP")
-    policy_services.acceptance_record_own(
-        actor=personas.staff, version=staff_aup, typed_name="Sam Staff"
-    )
+    acceptance_record_own(actor=personas.staff, version=staff_aup, typed_name="Sam Staff")
     url = f"/s/{personas.school.code}/policies/versions/{staff_aup.code}/"
     client = client_for(personas.online_safety_lead)
     client.get(url)
@@ -450,7 +452,7 @@ def test_a_version_lists_who_accepted_it_when_and_how_in_constant_queries(
     assert b"Sam Staff" in r.content and b"Online" in r.content
     for _ in range(20):
         member = MembershipFactory(school=personas.school, role="staff").user
-        policy_services.acceptance_record_own(actor=member, version=staff_aup, typed_name="X Y")
+        acceptance_record_own(actor=member, version=staff_aup, typed_name="X Y")
     with django_assert_num_queries(len(small)):
         r = client.get(url)
     assert b"Acceptances of this version (21)" in r.content

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from policies import pdf, services
+from policies import pdf
 from policies.models import Audience
+from policies.services.library import version_create
 
 MALICIOUS = """# Staff acceptable use policy
 
@@ -53,7 +54,7 @@ def test_it_leaves_out_script_style_and_handlers_from_a_malicious_body(personas,
 
 def test_it_marks_a_draft_as_not_in_force(personas, publish, tmp_path):
     policy = publish([Audience.STAFF]).policy
-    draft = services.version_create(
+    draft = version_create(
         actor=personas.online_safety_lead, policy=policy, number="2", body="Next year's text."
     )
     text = pdf_text(pdf.version_pdf(version=draft), tmp_path)

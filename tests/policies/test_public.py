@@ -5,8 +5,14 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from policies import services
 from policies.models import Audience
+from policies.services.library import (
+    policy_create,
+    version_approve,
+    version_create,
+    version_publish,
+    version_retire,
+)
 from tests.policies.conftest import publish_version
 
 
@@ -20,13 +26,11 @@ def library(personas, publish):
     policy, and a public policy with nothing published yet."""
     aup = publish([Audience.PARENTS], title="Parents' AUP", body="Version one text.")
     current = publish_version(personas, aup.policy, "2", body="Version two text.")
-    services.version_create(
-        actor=personas.head, policy=aup.policy, number="3", body="Draft three text."
-    )
+    version_create(actor=personas.head, policy=aup.policy, number="3", body="Draft three text.")
     private = publish([Audience.STAFF], title="Staff disciplinary annex", body="Private text.")
     private.policy.is_public = False
     private.policy.save()
-    unpublished = services.policy_create(
+    unpublished = policy_create(
         actor=personas.head,
         school=personas.school,
         title="Mobile phones policy",
@@ -35,7 +39,7 @@ def library(personas, publish):
         audiences=[Audience.STAFF],
         requires_acceptance=False,
     )
-    services.version_create(actor=personas.head, policy=unpublished, number="1", body="Soon.")
+    version_create(actor=personas.head, policy=unpublished, number="1", body="Soon.")
     return {"current": current, "private": private, "unpublished": unpublished}
 
 
@@ -62,10 +66,10 @@ def test_it_shows_the_current_version_at_the_policys_stable_address(client, pers
     assert "Hal Head" not in html and "Olu Safety" not in html
 
     v3 = policy.versions.get(number="3")
-    services.version_approve(
+    version_approve(
         actor=personas.head, version=v3, approved_by_body="head", approved_on=v3.created_at.date()
     )
-    services.version_publish(actor=personas.head, version=v3)
+    version_publish(actor=personas.head, version=v3)
     html = client.get(public("public_policy", personas.school, policy.code)).content.decode()
     assert "Draft three text." in html and "Version two text." not in html
 
@@ -84,7 +88,7 @@ def test_it_shows_the_body_only_through_the_sanitiser(client, personas, publish)
 @pytest.mark.parametrize("which", ["private", "unpublished", "retired", "unknown"])
 def test_it_answers_404_for_what_is_not_public(client, personas, library, which):
     if which == "retired":
-        services.version_retire(actor=personas.head, version=library["current"])
+        version_retire(actor=personas.head, version=library["current"])
         code = library["current"].policy.code
     elif which == "unknown":
         code = uuid.uuid4()

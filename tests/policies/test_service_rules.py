@@ -10,8 +10,20 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from policies import selectors_accept, services
+from esafety.people.selectors import school_classes
 from policies.models import Acceptance, ApprovedBy, Audience, PolicyVersion, VersionStatus
+from policies.selectors import accept as accept_selectors
+from policies.services.acceptances import acceptance_in_class
+from policies.services.common import PolicyError
+from policies.services.library import (
+    GOVERNORS_MEETING_REQUIRED,
+    REVIEW_AFTER_EFFECTIVE,
+    REVIEW_AFTER_TODAY,
+    version_approve,
+    version_create,
+    version_publish,
+    version_set_review_date,
+)
 from tests.factories import PupilFactory, SchoolClassFactory
 from tests.policies.conftest import error_summary
 
@@ -30,14 +42,14 @@ def refusal(raised: pytest.ExceptionInfo, field: str) -> list[str]:
 @pytest.fixture
 def draft(personas, publish) -> PolicyVersion:
     v1 = publish([Audience.STAFF], body="Version one.")
-    return services.version_create(
+    return version_create(
         actor=personas.online_safety_lead, policy=v1.policy, number="2", body="Version two."
     )
 
 
 @pytest.fixture
 def approved(personas, draft) -> PolicyVersion:
-    return services.version_approve(
+    return version_approve(
         actor=personas.head, version=draft, approved_by_body=ApprovedBy.HEAD, approved_on=TODAY()
     )
 
@@ -49,21 +61,21 @@ def approved(personas, draft) -> PolicyVersion:
 @pytest.mark.parametrize("note", ["", "   \n "])
 def test_a_governors_approval_without_its_meeting_is_refused(personas, draft, who, note):
     with pytest.raises(ValidationError) as raised:
-        services.version_approve(
+        version_approve(
             actor=getattr(personas, who),
             version=draft,
             approved_by_body=ApprovedBy.GOVERNORS,
             approved_on=TODAY(),
             note=note,
         )
-    assert refusal(raised, "note") == [services.GOVERNORS_MEETING_REQUIRED]
+    assert refusal(raised, "note") == [GOVERNORS_MEETING_REQUIRED]
     assert "Say which meeting of the governing board approved it" in str(raised.value)
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
 
 
 def test_a_governors_approval_keeps_its_meeting(personas, draft):
-    approved = services.version_approve(
+    approved = version_approve(
         actor=personas.online_safety_lead,
         version=draft,
         approved_by_body=ApprovedBy.GOVERNORS,
@@ -75,7 +87,7 @@ def test_a_governors_approval_keeps_its_meeting(personas, draft):
 
 
 def test_the_heads_own_approval_needs_no_meeting(personas, draft):
-    approved = services.version_approve(
+    approved = version_approve(
         actor=personas.head, version=draft, approved_by_body=ApprovedBy.HEAD, approved_on=TODAY()
     )
     assert (approved.status, approved.approval_note) == (VersionStatus.APPROVED, "")
@@ -83,7 +95,7 @@ def test_the_heads_own_approval_needs_no_meeting(personas, draft):
 
 def test_an_approval_dated_in_the_future_is_refused_beside_its_date(personas, draft):
     with pytest.raises(ValidationError) as raised:
-        services.version_approve(
+        version_approve(
             actor=personas.head,
             version=draft,
             approved_by_body=ApprovedBy.HEAD,
@@ -93,8 +105,8 @@ def test_an_approval_dated_in_the_future_is_refused_beside_its_date(personas, dr
 
 
 def test_only_the_head_and_the_online_safety_lead_record_an_approval(personas, draft):
-    with pytest.raises(services.PolicyError, match="headteacher or the online safety lead"):
-        services.version_approve(
+    with pytest.raises(PolicyError, match="headteacher or the online safety lead"):
+        version_approve(
             actor=personas.dsl,
             version=draft,
             approved_by_body=ApprovedBy.GOVERNORS,
@@ -112,9 +124,9 @@ def test_the_approval_page_shows_the_services_refusal_beside_the_meeting(
         {"approved_by_body": ApprovedBy.GOVERNORS, "approved_on": TODAY().isoformat()},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors == {"note": [services.GOVERNORS_MEETING_REQUIRED]}
+    assert response.context["form"].errors == {"note": [GOVERNORS_MEETING_REQUIRED]}
     summary = error_summary(response)
-    assert f'href="#id_note">{services.GOVERNORS_MEETING_REQUIRED}</a>' in summary
+    assert f'href="#id_note">{GOVERNORS_MEETING_REQUIRED}</a>' in summary
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
 
@@ -138,13 +150,13 @@ def test_the_approval_page_shows_a_future_date_beside_the_date(personas, client_
 
 def test_publishing_refuses_a_review_before_the_version_takes_effect(personas, approved):
     with pytest.raises(ValidationError) as raised:
-        services.version_publish(
+        version_publish(
             actor=personas.online_safety_lead,
             version=approved,
             effective_date=TODAY() + datetime.timedelta(days=60),
             next_review_due=TODAY() + datetime.timedelta(days=30),
         )
-    assert refusal(raised, "next_review_due") == [services.REVIEW_AFTER_EFFECTIVE]
+    assert refusal(raised, "next_review_due") == [REVIEW_AFTER_EFFECTIVE]
     approved.refresh_from_db()
     assert approved.status == VersionStatus.APPROVED
 
@@ -152,44 +164,42 @@ def test_publishing_refuses_a_review_before_the_version_takes_effect(personas, a
 def test_publishing_refuses_a_review_on_the_day_it_takes_effect(personas, approved):
     day = TODAY() + datetime.timedelta(days=10)
     with pytest.raises(ValidationError) as raised:
-        services.version_publish(
+        version_publish(
             actor=personas.online_safety_lead,
             version=approved,
             effective_date=day,
             next_review_due=day,
         )
-    assert refusal(raised, "next_review_due") == [services.REVIEW_AFTER_EFFECTIVE]
+    assert refusal(raised, "next_review_due") == [REVIEW_AFTER_EFFECTIVE]
 
 
 def test_publishing_refuses_a_review_in_the_past(personas, approved):
     with pytest.raises(ValidationError) as raised:
-        services.version_publish(
+        version_publish(
             actor=personas.online_safety_lead,
             version=approved,
             effective_date=TODAY() - datetime.timedelta(days=400),
             next_review_due=TODAY() - datetime.timedelta(days=1),
         )
-    assert refusal(raised, "next_review_due") == [services.REVIEW_AFTER_TODAY]
+    assert refusal(raised, "next_review_due") == [REVIEW_AFTER_TODAY]
 
 
 def test_changing_the_review_date_refuses_one_before_the_version_takes_effect(personas, approved):
-    published = services.version_publish(
+    published = version_publish(
         actor=personas.online_safety_lead,
         version=approved,
         effective_date=TODAY() + datetime.timedelta(days=60),
     )
     with pytest.raises(ValidationError) as raised:
-        services.version_set_review_date(
+        version_set_review_date(
             actor=personas.head,
             version=published,
             next_review_due=TODAY() + datetime.timedelta(days=30),
         )
-    assert refusal(raised, "next_review_due") == [services.REVIEW_AFTER_EFFECTIVE]
+    assert refusal(raised, "next_review_due") == [REVIEW_AFTER_EFFECTIVE]
     with pytest.raises(ValidationError) as raised:
-        services.version_set_review_date(
-            actor=personas.head, version=published, next_review_due=TODAY()
-        )
-    assert refusal(raised, "next_review_due") == [services.REVIEW_AFTER_TODAY]
+        version_set_review_date(actor=personas.head, version=published, next_review_due=TODAY())
+    assert refusal(raised, "next_review_due") == [REVIEW_AFTER_TODAY]
     published.refresh_from_db()
     assert published.next_review_due == published.effective_date.replace(
         year=published.effective_date.year + 1
@@ -207,16 +217,14 @@ def test_the_publish_page_shows_the_services_refusal_beside_the_review_date(
         },
     )
     assert response.status_code == 200
-    assert response.context["form"].errors == {"next_review_due": [services.REVIEW_AFTER_EFFECTIVE]}
-    assert f'href="#id_next_review_due">{services.REVIEW_AFTER_EFFECTIVE}</a>' in (
-        error_summary(response)
-    )
+    assert response.context["form"].errors == {"next_review_due": [REVIEW_AFTER_EFFECTIVE]}
+    assert f'href="#id_next_review_due">{REVIEW_AFTER_EFFECTIVE}</a>' in (error_summary(response))
     approved.refresh_from_db()
     assert approved.status == VersionStatus.APPROVED
 
 
 def test_the_review_date_page_shows_the_services_refusal(personas, client_for, approved):
-    published = services.version_publish(
+    published = version_publish(
         actor=personas.online_safety_lead,
         version=approved,
         effective_date=TODAY() + datetime.timedelta(days=60),
@@ -226,8 +234,8 @@ def test_the_review_date_page_shows_the_services_refusal(personas, client_for, a
         {"next_review_due": (TODAY() + datetime.timedelta(days=30)).isoformat()},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors == {"next_review_due": [services.REVIEW_AFTER_EFFECTIVE]}
-    assert services.REVIEW_AFTER_EFFECTIVE in error_summary(response)
+    assert response.context["form"].errors == {"next_review_due": [REVIEW_AFTER_EFFECTIVE]}
+    assert REVIEW_AFTER_EFFECTIVE in error_summary(response)
 
 
 # Only the class teacher records an in-class sign-off.
@@ -253,7 +261,7 @@ def classes(personas):
 
 def test_the_class_teacher_records_their_own_classs_sign_off(personas, ks2, classes):
     in_oak, _in_elm, _nowhere = classes
-    assert services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=[in_oak]) == 1
+    assert acceptance_in_class(actor=personas.staff, version=ks2, pupils=[in_oak]) == 1
 
 
 @pytest.mark.parametrize("which", ["another_class", "no_class", "one_of_several"])
@@ -264,22 +272,22 @@ def test_anyone_else_is_refused_and_nothing_is_recorded(personas, ks2, classes, 
         "no_class": [nowhere],
         "one_of_several": [in_oak, in_elm],
     }[which]
-    with pytest.raises(services.PolicyError, match="Only a pupil's class teacher"):
-        services.acceptance_in_class(actor=personas.staff, version=ks2, pupils=pupils)
+    with pytest.raises(PolicyError, match="Only a pupil's class teacher"):
+        acceptance_in_class(actor=personas.staff, version=ks2, pupils=pupils)
     assert not Acceptance.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["dsl", "deputy_dsl", "office", "governor", "parent"])
 def test_a_member_who_teaches_no_class_is_refused(personas, ks2, classes, who):
     in_oak, _in_elm, _nowhere = classes
-    with pytest.raises(services.PolicyError, match="Only a pupil's class teacher"):
-        services.acceptance_in_class(actor=getattr(personas, who), version=ks2, pupils=[in_oak])
+    with pytest.raises(PolicyError, match="Only a pupil's class teacher"):
+        acceptance_in_class(actor=getattr(personas, who), version=ks2, pupils=[in_oak])
     assert not Acceptance.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["head", "online_safety_lead"])
 def test_the_head_and_the_online_safety_lead_record_any_classs(personas, ks2, classes, who):
-    assert services.acceptance_in_class(actor=getattr(personas, who), version=ks2, pupils=classes)
+    assert acceptance_in_class(actor=getattr(personas, who), version=ks2, pupils=classes)
     assert Acceptance.objects.filter(recorded_by=getattr(personas, who)).count() == 3
 
 
@@ -290,9 +298,9 @@ def test_the_sign_off_page_shows_the_services_refusal(
     # classes is the page's check), the service still refuses, and the page says why.
     _in_oak, in_elm, _nowhere = classes
     monkeypatch.setattr(
-        selectors_accept,
+        accept_selectors,
         "classes_for_signoff",
-        lambda *, access: selectors_accept.school_classes(school=access.school),
+        lambda *, access: school_classes(school=access.school),
     )
     elm = in_elm.school_class
     response = client_for(personas.staff).post(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from esafety.people.models import User
 from policies.models import ApprovedBy, Audience, Kind
-from policies.services import GOVERNORS_MEETING_REQUIRED
+from policies.services.library import GOVERNORS_MEETING_REQUIRED
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REAL_DATE = "Give a real date."

@@ -1,15 +1,15 @@
-"""Reads for accepting: the accept page, the in-class sign-off and the class teachers' page.
+"""Reads for accepting: what a member still has to accept, the accept page and the in-class
+sign-off. Every read is scoped to the school."""
 
-Kept beside selectors.py (as forms_accept.py is beside the library's forms) so the library and
-acceptance can change without treading on each other. Every read is scoped to the school.
-"""
-
+from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from esafety.people.access import SchoolAccess
-from esafety.people.models import STAFF_ROLES, Pupil, Role, School, SchoolClass, User
+from esafety.people.models import Pupil, Role, School, SchoolClass, User
+from esafety.people.selectors import children_of, school_classes
+from policies.audiences import key_stage_audience, member_audiences
 from policies.models import (
     PUPIL_AUDIENCES,
     Acceptance,
@@ -17,11 +17,53 @@ from policies.models import (
     PolicyVersion,
     VersionStatus,
 )
-from policies.selectors import published_versions
+from policies.selectors.library import published_versions
 
 # The head and the online safety lead may record a sign-off for any class; anyone else for the
 # classes they teach.
 ANY_CLASS_ROLES = (Role.HEAD, Role.ONLINE_SAFETY_LEAD)
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """What one member still has to accept at one school."""
+
+    own: list[PolicyVersion] = field(default_factory=list)
+    # (version, child) pairs a parent still has to co-sign.
+    cosign: list[tuple[PolicyVersion, Pupil]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.own) + len(self.cosign)
+
+
+def outstanding_for(*, school: School, user: User, roles: frozenset[str]) -> Outstanding:
+    """Published versions this member must accept and has not, and, for a parent, their
+    children's AUPs not yet co-signed. Three queries."""
+    versions = [
+        v for v in published_versions(school=school).filter(policy__requires_acceptance=True)
+    ]
+    if not versions:
+        return Outstanding()
+    mine = set(
+        Acceptance.objects.filter(version__in=versions, user=user).values_list(
+            "version_id", "kind", "pupil_id"
+        )
+    )
+    audiences = member_audiences(roles)
+    own = [
+        v
+        for v in versions
+        if audiences & set(v.policy.audiences) and (v.pk, AcceptanceKind.OWN, None) not in mine
+    ]
+    cosign = []
+    if Role.PARENT in roles:
+        for child in children_of(user=user, school=school):
+            ks = key_stage_audience(child.year_group)
+            for v in versions:
+                if ks in v.policy.audiences and (v.pk, AcceptanceKind.COSIGN, child.pk) not in mine:
+                    cosign.append((v, child))
+    return Outstanding(own=own, cosign=cosign)
 
 
 def acceptable_version(*, school: School, code: UUID) -> PolicyVersion | None:
@@ -48,15 +90,14 @@ def my_acceptances(*, school: School, user: User) -> QuerySet[Acceptance]:
 
 
 def classes_for_signoff(*, access: SchoolAccess) -> QuerySet[SchoolClass]:
-    qs = (
-        SchoolClass.objects.filter(school=access.school)
-        .select_related("teacher")
-        .annotate(on_roll=Count("pupils", filter=Q(pupils__left_date__isnull=True)))
-        .order_by("name")
-    )
+    qs = school_classes(school=access.school)
     if not access.has(*ANY_CLASS_ROLES):
         qs = qs.filter(teacher=access.user)
     return qs
+
+
+def class_pupils(*, school_class: SchoolClass) -> QuerySet[Pupil]:
+    return school_class.pupils.filter(left_date__isnull=True).order_by("last_name", "first_name")
 
 
 def pupil_aups(*, school: School) -> dict[str, PolicyVersion]:
@@ -80,26 +121,3 @@ def pupil_signoffs(
             kind=AcceptanceKind.PUPIL, version__in=versions, pupil__in=pupils
         ).select_related("recorded_by")
     }
-
-
-def school_classes(*, school: School) -> QuerySet[SchoolClass]:
-    return (
-        SchoolClass.objects.filter(school=school)
-        .select_related("teacher")
-        .annotate(on_roll=Count("pupils", filter=Q(pupils__left_date__isnull=True)))
-        .order_by("name")
-    )
-
-
-def class_teacher_choices(*, school: School) -> QuerySet[User]:
-    """Who may teach a class: the school's active staff (not governors, not parents)."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__school=school,
-            memberships__is_active=True,
-            memberships__role__in=STAFF_ROLES,
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )

@@ -87,17 +87,6 @@ class ClassSignoffForm(forms.Form):
         return items
 
 
-class ClassTeacherForm(forms.Form):
-    school_class = forms.UUIDField(widget=forms.HiddenInput)
-    teacher = forms.ChoiceField(label="Class teacher", required=False)
-
-    def __init__(self, *args, teachers=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["teacher"].choices = [("", "No class teacher")] + [
-            (str(t.code), t.full_name or t.email) for t in teachers
-        ]
-
-
 class KioskLinkForm(forms.Form):
     label = forms.CharField(
         label="Where the tablet is",
