@@ -13,3 +13,8 @@ class IncidentsConfig(AppConfig):
 
         register_second_factor_rule(can_work_concerns)
         register_hidden_events_rule(audit_events_hidden_from)
+
+        from esafety.contributions import register
+        from incidents.contributions import CONTRIBUTION
+
+        register(CONTRIBUTION)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from esafety.notify import services
+from esafety.notify import digest, services
 from esafety.periodic import each
 
 
@@ -18,4 +18,18 @@ def sweep_outbox() -> int:
         lambda message_id: services.message_send(message_id=message_id),
         task="sweep_outbox",
         what="message",
+    )
+
+
+@shared_task(time_limit=540, soft_time_limit=500)
+def send_daily_digests() -> int:
+    """Each school's daily digest, each school on its own; a member's digest is keyed to the
+    day, so beat runs this several times in the morning and a killed run is finished by the next."""
+    from esafety.people.models import School
+
+    return each(
+        School.objects.order_by("id").values_list("id", flat=True),
+        lambda school_id: digest.digest_send(school=School.objects.get(pk=school_id)),
+        task="send_daily_digests",
+        what="school",
     )

@@ -7,4 +7,8 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and schools"
 
     def ready(self) -> None:
+        from esafety.contributions import register
         from esafety.people import receivers  # noqa: F401
+        from esafety.people.contributions import CONTRIBUTION
+
+        register(CONTRIBUTION)

@@ -1,11 +1,16 @@
-"""The navigation each role sees. Each app adds its own entries here as it arrives."""
+"""The menu each member sees: every app's pages, grouped in a few sections.
 
+The entries come from the apps' contributions (esafety/contributions.py); who sees an entry is
+the page's own school_view roles, so a page a member cannot open is never in their menu.
+"""
+
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.urls import reverse
 
+from esafety.contributions import SECTIONS, contributions, may_open
 from esafety.people.access import SchoolAccess
-from esafety.people.models import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -14,29 +19,38 @@ class NavItem:
     url: str
 
 
-def nav_for(access: SchoolAccess) -> list[NavItem]:
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    items: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """Home, then the sections with at least one page for this member. Iterating gives every
+    item, Home first, in menu order."""
+
+    home: NavItem
+    sections: tuple[NavSection, ...]
+
+    def __iter__(self) -> Iterator[NavItem]:
+        yield self.home
+        for section in self.sections:
+            yield from section.items
+
+
+def nav_for(access: SchoolAccess) -> Navigation:
     code = access.school.code
-    items = [NavItem("Home", reverse("people:school_home", args=[code]))]
-    if access.has(*STAFF_ROLES):
-        items.append(NavItem("Log a concern", reverse("incidents:new", args=[code])))
-        items.append(NavItem("My concerns", reverse("incidents:mine", args=[code])))
-    if access.has(Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD):
-        items.append(NavItem("Concerns", reverse("incidents:dashboard", args=[code])))
-    if access.has(Role.ONLINE_SAFETY_LEAD, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):
-        items.append(NavItem("Policies", reverse("policies:library", args=[code])))
-    if access.has(Role.ONLINE_SAFETY_LEAD, Role.HEAD, Role.DSL, Role.DEPUTY_DSL, Role.GOVERNOR):
-        items.append(NavItem("Policy figures", reverse("policies:figures", args=[code])))
-    if access.has(Role.OFFICE, Role.HEAD, Role.DSL, Role.DEPUTY_DSL):
-        items.append(NavItem("Pupils", reverse("people:pupil_list", args=[code])))
-    if access.has(Role.OFFICE, Role.HEAD):
-        items.append(NavItem("Roster import", reverse("people:roster_list", args=[code])))
-        items.append(NavItem("Invitations", reverse("people:invitation_list", args=[code])))
-    # Every member has policies to accept (staff, governors and parents have their own AUPs).
-    items.append(NavItem("Accept policies", reverse("policies:accept", args=[code])))
-    if access.has(*STAFF_ROLES):
-        items.append(NavItem("Class AUP sign-off", reverse("policies:class_signoff", args=[code])))
-    if access.has(Role.OFFICE, Role.HEAD):
-        items.append(NavItem("Visitor kiosk", reverse("policies:kiosk_links", args=[code])))
-    if access.has(Role.HEAD, Role.DSL):
-        items.append(NavItem("Audit log", reverse("audit:event_list", args=[code])))
-    return items
+    by_section: dict[str, list[NavItem]] = {name: [] for name in SECTIONS}
+    for contribution in contributions():
+        for entry in contribution.nav:
+            if may_open(access, entry.url_name, entry.when):
+                by_section[entry.section].append(
+                    NavItem(entry.label, reverse(entry.url_name, args=[code]))
+                )
+    return Navigation(
+        home=NavItem("Home", reverse("people:school_home", args=[code])),
+        sections=tuple(
+            NavSection(name, tuple(items)) for name, items in by_section.items() if items
+        ),
+    )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from esafety.actions import run_service
+from esafety.contributions import home_cards
 from esafety.people import selectors, services
 from esafety.people.access import SchoolAccess, memberships_of, roles_label, school_view
 from esafety.people.forms import (
@@ -32,7 +33,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @school_view()
 def school_home(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    ctx = {"access": access, "nav": nav_for(access), "roles_label": roles_label(access.roles)}
+    ctx = {
+        "access": access,
+        "nav": nav_for(access),
+        "roles_label": roles_label(access.roles),
+        "cards": home_cards(access),
+    }
     if access.has(Role.PARENT):
         ctx["children"] = list(selectors.children_of(user=request.user, school=access.school))
     return render(request, "people/school_home.html", ctx)

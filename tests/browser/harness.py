@@ -131,6 +131,17 @@ class Visitor:
 
     submit = follow
 
+    def menu(self, label: str, section: str | None = None) -> Locator:
+        """A page in the main menu: unfolds the phone's menu and opens the page's section first
+        (a section with one page is a plain link, so it needs no section)."""
+        nav = self.page.get_by_role("navigation", name="Main")
+        toggler = self.page.get_by_role("button", name="Show navigation")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+        if section:
+            nav.get_by_role("button", name=section, exact=True).click()
+        return nav.get_by_role("link", name=label, exact=True)
+
     def path(self) -> str:
         parts = urlsplit(self.page.url)
         return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -42,7 +42,7 @@ def test_it_makes_the_demo_dsl_enrol_totp_before_reaching_the_dsl_home(visitor):
 
     assert visitor.path() == f"/s/{school.code}/"
     assert page.get_by_role("heading", level=1).inner_text() == school.name
-    assert page.get_by_role("heading", name="Designated safeguarding lead").is_visible()
+    assert page.get_by_role("heading", name="Concerns", exact=True).is_visible()
 
     sign_out(visitor)
     assert visitor.path().startswith("/accounts/login/")
@@ -51,7 +51,7 @@ def test_it_makes_the_demo_dsl_enrol_totp_before_reaching_the_dsl_home(visitor):
     page.get_by_label("Code").fill(totp_code(secret))
     visitor.submit(page.get_by_role("button", name="Sign in"))
     assert visitor.path() == f"/s/{school.code}/"
-    assert page.get_by_role("heading", name="Designated safeguarding lead").is_visible()
+    assert page.get_by_role("heading", name="Concerns", exact=True).is_visible()
 
     # The audit log the DSL could not open before enrolling.
     nav = page.get_by_role("navigation", name="Main")

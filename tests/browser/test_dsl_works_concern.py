@@ -67,9 +67,7 @@ def test_it_lets_the_dsl_acknowledge_refer_and_close_a_cyberbullying_concern(
     sign_in_with_code(visitor, personas.dsl)
     assert page.get_by_test_id("unacknowledged").inner_text() == "2 waiting to be acknowledged"
 
-    visitor.follow(
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Concerns", exact=True)
-    )
+    visitor.follow(visitor.menu("Concerns", "Safeguarding"))
     assert page.get_by_role("heading", level=1).inner_text() == "Concerns"
     waiting = page.get_by_test_id("waiting")
     expect(waiting).to_contain_text(concern.reference)

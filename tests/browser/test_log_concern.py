@@ -172,10 +172,7 @@ def test_it_lets_staff_log_cyberbullying_with_a_screenshot_in_under_a_minute(
     assert concern.entries.filter(text__contains="a new message this afternoon").exists()
 
     # Then it is in "My concerns", with its status.
-    page.get_by_role("button", name="Show navigation").click()
-    visitor.follow(
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="My concerns")
-    )
+    visitor.follow(visitor.menu("My concerns", "Safeguarding"))
     row = page.get_by_test_id("my-concerns").get_by_role("row", name=concern.reference)
     expect(row).to_contain_text("Cyberbullying")
     expect(row).to_contain_text("Reported")

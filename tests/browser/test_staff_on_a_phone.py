@@ -29,7 +29,7 @@ def test_it_lets_staff_sign_in_find_the_menu_and_sign_out_on_a_phone(open_visito
     assert visitor.path() == f"/s/{school.code}/"
     assert page.get_by_role("heading", level=1).inner_text() == school.name
     assert page.get_by_test_id("roles").inner_text() == "Staff"
-    assert page.get_by_role("heading", name="Staff").is_visible()
+    assert page.get_by_role("heading", name="Log a concern").is_visible()
 
     sign_out_button = page.get_by_role("button", name="Sign out")
     assert not sign_out_button.is_visible(), "the header should fold away on a phone"

@@ -37,7 +37,7 @@ def test_it_lets_a_visitor_accept_at_the_kiosk_and_the_office_see_them_in_the_lo
     office = open_visitor()
     page = office.page
     sign_in(office, personas.office.email, PASSWORD)
-    office.follow(page.get_by_role("link", name="Visitor kiosk"))
+    office.follow(office.menu("Visitor kiosk", "Policies"))
     page.get_by_label("Where the tablet is").fill("Main reception")
     office.submit(page.get_by_role("button", name="Create link"))
     assert "This is the only time the link is shown." in page.get_by_role("main").inner_text()

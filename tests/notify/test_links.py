@@ -17,6 +17,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from esafety.notify import services, tasks
+from esafety.notify.digest import digest_send
 from esafety.notify.models import Message
 from esafety.people.models import Role
 from incidents import services as incident_services
@@ -137,11 +138,15 @@ def test_policy_reminders_link_to_the_policy_pages(personas):
     with time_machine.travel(due - datetime.timedelta(days=10), tick=False):
         assert reminders.send_review_reminders(school=personas.school) == 1
     with time_machine.travel(due + datetime.timedelta(days=1), tick=False):
-        assert reminders.send_overdue_digest(school=personas.school)
+        assert digest_send(school=personas.school)
     review = Message.objects.get(subject__startswith="Review due")
     assert resolve(_sent_link(review)).view_name == "policies:policy_detail"
     digest = Message.objects.filter(kind=Message.Kind.DIGEST).first()
-    assert resolve(_sent_link(digest)).view_name == "policies:library"
+    # The daily digest links to the school's home; each line to its own page.
+    assert resolve(_sent_link(digest)).view_name == "people:school_home"
+    [line_link] = re.findall(r"(http://\S+)", digest.body)
+    assert line_link.startswith(SITE)
+    assert resolve(line_link.removeprefix(SITE)).view_name == "policies:library"
 
 
 # A path written out in a string where a link or an address is made: `link=f"/s/..."`,

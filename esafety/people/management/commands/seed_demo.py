@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from esafety.contributions import DemoSchool, contributions
 from esafety.people import services
 from esafety.people.access import is_privileged
 from esafety.people.models import Role, School, User
@@ -203,13 +204,12 @@ class Command(BaseCommand):
         )
         logins.append((Role.PARENT.label, parent_email, ""))
 
-        # Each app adds its own demo records, through its own services.
-        from incidents.demo import seed_concerns
-        from policies.demo import seed_policies
-
+        # Each app adds its own demo records, through its own services (its contribution's demo).
         users[Role.PARENT] = User.objects.get(email=parent_email)
-        seed_concerns(school=school, people=users, pupils=pupils)
-        seed_policies(school=school, people=users, pupils=pupils)
+        demo = DemoSchool(school=school, people=users, pupils=pupils)
+        for contribution in contributions():
+            if contribution.demo:
+                contribution.demo(demo)
         return logins
 
     def _print(self, logins: list[tuple]) -> None:

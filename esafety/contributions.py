@@ -1,0 +1,157 @@
+"""How an app plugs into the shared surfaces, without the shared code knowing the app.
+
+Each domain app declares one `Contribution` in its own `contributions.py` and registers it from
+its AppConfig.ready(). The shared code (navigation, the home page, `seed_demo`, the governors'
+figures, the daily digest, the beat schedule) reads the registry and imports no domain app:
+tests/test_layers.py checks that rule. Adding an app means declaring its contribution, never
+editing the shared code.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from uuid import UUID
+
+from django.urls import resolve, reverse
+
+from esafety.people.access import SchoolAccess
+
+# The navigation's sections, in the order the menu shows them. A few groups, each with its pages,
+# so eight apps fit on a phone and a 1280-pixel screen alike; an app files its pages under one.
+SECTIONS = ("Safeguarding", "Policies", "Pupils", "School")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A page in the menu. Who sees it is decided by the page's own `school_view` roles (read from
+    the view itself, so the menu and the access check cannot disagree), narrowed by `when`."""
+
+    section: str
+    label: str
+    url_name: str
+    when: Callable[[SchoolAccess], bool] | None = None
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card on the school's home page: a template rendered with `access`, shown to whoever may
+    open `url_name` (and passes `when`). Cards are ordered by `order`, then by app."""
+
+    title: str
+    template: str
+    url_name: str
+    when: Callable[[SchoolAccess], bool] | None = None
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class DemoSchool:
+    """What `seed_demo` has made before the apps add theirs: the school, one user per role (keyed
+    by role value, "parent" included) and the pupils."""
+
+    school: object
+    people: dict
+    pupils: list
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of a member's daily digest: what needs attention, and where. Never a child's
+    name or a narrative: the email says that something is waiting and links to it."""
+
+    text: str
+    url_name: str
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class DigestSource:
+    """The lines an app adds to the daily digest of members holding one of `roles`."""
+
+    roles: frozenset[str]
+    lines: Callable[[SchoolAccess, datetime.date], list[DigestLine]]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    app: str  # the app's label
+    nav: tuple[NavEntry, ...] = ()
+    home: tuple[HomeCard, ...] = ()
+    # Adds the app's demo records to seed_demo's school, through the app's own services.
+    demo: Callable[[DemoSchool], None] | None = None
+    # The app's section of the governors' figures: figures(school=, start=, end=) -> plain data.
+    figures: Callable[..., object] | None = None
+    digest: tuple[DigestSource, ...] = ()
+    # Celery beat entries, by name: {"task": "app.tasks.name", "schedule": ...}, each with a
+    # comment where it is declared saying when it runs in words.
+    beat: Mapping[str, dict] = field(default_factory=dict)
+
+
+_registry: dict[str, Contribution] = {}
+
+
+def register(contribution: Contribution) -> None:
+    for entry in contribution.nav:
+        if entry.section not in SECTIONS:
+            raise ValueError(
+                f"{contribution.app}: navigation section {entry.section!r} is not one of "
+                f"{SECTIONS}; file the page under one of them"
+            )
+    clash = set(contribution.beat) & {n for c in _registry.values() for n in c.beat}
+    if contribution.app not in _registry and clash:
+        raise ValueError(f"{contribution.app}: beat entries {sorted(clash)} are taken")
+    _registry[contribution.app] = contribution
+
+
+def contributions() -> list[Contribution]:
+    """Every registered contribution, in the order the apps are installed."""
+    return list(_registry.values())
+
+
+# Who may open a page, read off its view: school_view records its roles on the wrapper.
+_ANY_SCHOOL = UUID(int=0)
+
+
+@cache
+def page_roles(url_name: str) -> frozenset[str]:
+    """The roles the page's `school_view` lets in; empty means any member of the school."""
+    match = resolve(reverse(url_name, args=[_ANY_SCHOOL]))
+    roles = getattr(match.func, "school_roles", None)
+    if roles is None:
+        raise ValueError(f"{url_name} is not wrapped in school_view: it cannot be in the menu")
+    return roles
+
+
+def may_open(access: SchoolAccess, url_name: str, when=None) -> bool:
+    roles = page_roles(url_name)
+    if roles and not access.has(*roles):
+        return False
+    return when is None or when(access)
+
+
+def home_cards(access: SchoolAccess) -> list[HomeCard]:
+    cards = [
+        card
+        for c in contributions()
+        for card in c.home
+        if may_open(access, card.url_name, card.when)
+    ]
+    return sorted(cards, key=lambda card: card.order)
+
+
+def figures(*, school, start: datetime.date, end: datetime.date) -> dict[str, object]:
+    """Each app's section of the governors' figures, keyed by app label. An app that is not
+    installed has no section: it is left out, never faked."""
+    return {
+        c.app: c.figures(school=school, start=start, end=end) for c in contributions() if c.figures
+    }
+
+
+def digest_sources() -> Iterator[DigestSource]:
+    for c in contributions():
+        yield from c.digest
+
+
+def beat_schedule() -> dict[str, dict]:
+    return {name: entry for c in contributions() for name, entry in c.beat.items()}

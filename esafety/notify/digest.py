@@ -1,0 +1,80 @@
+"""One email a day to each member who has something waiting, instead of one email per app.
+
+Every app adds its lines through its contribution (esafety/contributions.py: DigestSource); this
+module knows no app. A line says what is waiting and links to it, never a child's name.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.contributions import digest_sources
+from esafety.notify.models import Message
+from esafety.notify.services import absolute_url, message_queue, reminder_claim
+from esafety.people.access import SchoolAccess
+from esafety.people.models import Membership, School
+
+KIND = "notify.daily_digest"
+
+
+def _accesses(school: School, roles: set[str]) -> list[SchoolAccess]:
+    by_user: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(
+        school=school, is_active=True, user__is_active=True, role__in=roles
+    ).select_related("user"):
+        by_user.setdefault(m.user_id, []).append(m)
+    return [
+        SchoolAccess(
+            school=school,
+            user=mine[0].user,
+            roles=frozenset(m.role for m in mine),
+            is_chair=any(m.is_chair for m in mine),
+        )
+        for mine in by_user.values()
+    ]
+
+
+def digest_send(*, school: School, today: datetime.date | None = None) -> int:
+    """Queue today's digest for each member with at least one line; once a day per member (a
+    keyed reminder), however often it runs. Returns how many were queued."""
+    today = today or timezone.localdate()
+    sources = list(digest_sources())
+    roles = {role for source in sources for role in source.roles}
+    if not roles:
+        return 0
+    queued = 0
+    for access in _accesses(school, roles):
+        lines = [
+            line
+            for source in sources
+            if access.has(*source.roles)
+            for line in source.lines(access, today)
+        ]
+        if not lines:
+            continue
+        with transaction.atomic():
+            reminder = reminder_claim(
+                school=school,
+                subject=f"user:{access.user.code}",
+                kind=KIND,
+                period=today.isoformat(),
+            )
+            if reminder is None:
+                continue
+            body = "\n".join(
+                f"- {line.text}: {absolute_url(reverse(line.url_name, args=line.args))}"
+                for line in lines
+            )
+            reminder.message = message_queue(
+                kind=Message.Kind.DIGEST,
+                school=school,
+                recipient=access.user,
+                subject=f"Waiting for you at {school.name}",
+                body=f"Today at {school.name}:\n{body}",
+                link=reverse("people:school_home", args=[school.code]),
+            )
+            reminder.save(update_fields=["message"])
+        queued += 1
+    return queued

@@ -1,0 +1,39 @@
+"""What people (pupils, the roster, invitations) adds to the shared pages."""
+
+from esafety.contributions import Contribution, HomeCard, NavEntry
+from esafety.people.access import SchoolAccess
+from esafety.people.models import Role
+
+
+def _is_parent(access: SchoolAccess) -> bool:
+    return access.has(Role.PARENT)
+
+
+def _is_governor(access: SchoolAccess) -> bool:
+    return access.has(Role.GOVERNOR)
+
+
+CONTRIBUTION = Contribution(
+    app="people",
+    nav=(
+        NavEntry("Pupils", "Pupils", "people:pupil_list"),
+        NavEntry("Pupils", "Roster import", "people:roster_list"),
+        NavEntry("School", "Invitations", "people:invitation_list"),
+    ),
+    home=(
+        HomeCard(
+            "Your children", "people/_home_children.html", "people:school_home", _is_parent, 10
+        ),
+        HomeCard(
+            "Pupils and the roster", "people/_home_office.html", "people:roster_list", order=40
+        ),
+        HomeCard("Governors", "people/_home_governor.html", "people:school_home", _is_governor, 60),
+    ),
+    beat={
+        # Every two minutes: start roster imports whose hand-off to the worker was lost.
+        "people-sweep-roster-imports": {
+            "task": "esafety.people.tasks.sweep_roster_imports",
+            "schedule": 120.0,
+        },
+    },
+)

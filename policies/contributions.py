@@ -1,0 +1,78 @@
+"""What the policies app adds to the shared pages: its menu, home cards, demo data, governors'
+figures, digest lines and beat entries (esafety/contributions.py reads them)."""
+
+import datetime
+
+from celery.schedules import crontab
+
+from esafety.contributions import Contribution, DigestLine, DigestSource, HomeCard, NavEntry
+from esafety.people.access import SchoolAccess
+from esafety.people.models import Role
+
+
+def _demo(demo) -> None:
+    from policies.demo import seed_policies
+
+    seed_policies(school=demo.school, people=demo.people, pupils=demo.pupils)
+
+
+def _figures(*, school, start: datetime.date, end: datetime.date):
+    from policies.compliance import figures
+
+    # Policy status is a state, not a count over the period: as it stood at the period's end.
+    return figures(school=school, today=end)
+
+
+def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
+    from policies.selectors.library import reviews
+
+    overdue = len(reviews(school=access.school, today=today).overdue)
+    if not overdue:
+        return []
+    return [
+        DigestLine(
+            f"{overdue} policy review{'s' if overdue != 1 else ''} overdue",
+            "policies:library",
+            (access.school.code,),
+        )
+    ]
+
+
+def _is_parent(access: SchoolAccess) -> bool:
+    return access.has(Role.PARENT)
+
+
+CONTRIBUTION = Contribution(
+    app="policies",
+    nav=(
+        NavEntry("Policies", "Policies", "policies:library"),
+        NavEntry("Policies", "Policy figures", "policies:figures"),
+        # Every member has policies to accept (staff, governors and parents have their own AUPs).
+        NavEntry("Policies", "Accept policies", "policies:accept"),
+        NavEntry("Policies", "Class AUP sign-off", "policies:class_signoff"),
+        NavEntry("Policies", "Visitor kiosk", "policies:kiosk_links"),
+    ),
+    home=(
+        HomeCard("Policies", "policies/_home_library.html", "policies:policy_new", order=30),
+        HomeCard(
+            "Agreements to co-sign",
+            "policies/_home_children.html",
+            "policies:accept",
+            when=_is_parent,
+            order=15,
+        ),
+    ),
+    demo=_demo,
+    figures=_figures,
+    digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),
+    beat={
+        # Every ten minutes from 07:00 to 21:50: policy acceptance reminders (a week after, then
+        # weekly, at most four) and review-due notices to owners 30 days ahead. Each is a keyed
+        # row sent once, so the first run of the day sends them at 07:00 and the others send
+        # only what is left: a run killed mid-way, or a school that failed.
+        "policies-reminders": {
+            "task": "policies.tasks.send_policy_reminders",
+            "schedule": crontab(hour="7-21", minute="*/10"),
+        },
+    },
+)
