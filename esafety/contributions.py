@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from uuid import UUID
 
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from esafety.people.access import SchoolAccess
 
@@ -43,6 +43,15 @@ class HomeCard:
     url_name: str
     when: Callable[[SchoolAccess], bool] | None = None
     order: int = 50
+
+
+@dataclass(frozen=True)
+class PupilLink:
+    """A link on each row of the pupils list to the app's page about that pupil (its URL takes
+    the school and the pupil's code), shown to whoever may open that page."""
+
+    label: str
+    url_name: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ class Contribution:
     app: str  # the app's label
     nav: tuple[NavEntry, ...] = ()
     home: tuple[HomeCard, ...] = ()
+    pupil_links: tuple[PupilLink, ...] = ()
+    # Templates shown at the top of every page for a signed-in member; each decides for itself
+    # whether it has anything to say (from the app's own context processor).
+    banners: tuple[str, ...] = ()
     # Adds the app's demo records to seed_demo's school, through the app's own services.
     demo: Callable[[DemoSchool], None] | None = None
     # The app's section of the governors' figures: figures(school=, start=, end=) -> plain data.
@@ -116,7 +129,12 @@ _ANY_SCHOOL = UUID(int=0)
 @cache
 def page_roles(url_name: str) -> frozenset[str]:
     """The roles the page's `school_view` lets in; empty means any member of the school."""
-    match = resolve(reverse(url_name, args=[_ANY_SCHOOL]))
+    # A school page, or a school's page about one record (the pupil links).
+    try:
+        path = reverse(url_name, args=[_ANY_SCHOOL])
+    except NoReverseMatch:
+        path = reverse(url_name, args=[_ANY_SCHOOL, _ANY_SCHOOL])
+    match = resolve(path)
     roles = getattr(match.func, "school_roles", None)
     if roles is None:
         raise ValueError(f"{url_name} is not wrapped in school_view: it cannot be in the menu")
@@ -138,6 +156,16 @@ def home_cards(access: SchoolAccess) -> list[HomeCard]:
         if may_open(access, card.url_name, card.when)
     ]
     return sorted(cards, key=lambda card: card.order)
+
+
+def pupil_links(access: SchoolAccess) -> list[PupilLink]:
+    return [
+        link for c in contributions() for link in c.pupil_links if may_open(access, link.url_name)
+    ]
+
+
+def banners() -> list[str]:
+    return [template for c in contributions() for template in c.banners]
 
 
 def figures(*, school, start: datetime.date, end: datetime.date) -> dict[str, object]:

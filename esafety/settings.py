@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esafety.people.context_processors.schools",
+                "esafety.people.context_processors.contributed",
                 "policies.context_processors.outstanding",
             ],
         },

@@ -3,7 +3,14 @@ figures, digest lines and beat entries (esafety/contributions.py reads them)."""
 
 import datetime
 
-from esafety.contributions import Contribution, DigestLine, DigestSource, HomeCard, NavEntry
+from esafety.contributions import (
+    Contribution,
+    DigestLine,
+    DigestSource,
+    HomeCard,
+    NavEntry,
+    PupilLink,
+)
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Role
 
@@ -47,6 +54,7 @@ CONTRIBUTION = Contribution(
         HomeCard("Log a concern", "incidents/_home_log.html", "incidents:new", order=10),
         HomeCard("Concerns", "incidents/_home_concerns.html", "incidents:dashboard", order=20),
     ),
+    pupil_links=(PupilLink("Chronology", "incidents:chronology"),),
     demo=_demo,
     figures=_figures,
     digest=(

@@ -62,6 +62,8 @@ CONTRIBUTION = Contribution(
             order=15,
         ),
     ),
+    # "You have N policies to read and accept" (policies/context_processors.py counts them).
+    banners=("policies/_banner.html",),
     demo=_demo,
     figures=_figures,
     digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),

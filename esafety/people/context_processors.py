@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from esafety.contributions import banners
 from esafety.people.access import memberships_of
 
 
@@ -16,3 +17,8 @@ def schools(request: HttpRequest) -> dict:
         return list(seen.values())
 
     return {"my_schools": _schools}
+
+
+def contributed(request: HttpRequest) -> dict:
+    """The apps' banners (esafety/contributions.py), for the top of every page."""
+    return {"contributed_banners": banners()}

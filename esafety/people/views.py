@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from esafety.actions import run_service
-from esafety.contributions import home_cards
+from esafety.contributions import home_cards, pupil_links
 from esafety.people import selectors, services
 from esafety.people.access import SchoolAccess, memberships_of, roles_label, school_view
 from esafety.people.forms import (
@@ -60,6 +60,7 @@ def pupil_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query,
+            "pupil_links": pupil_links(access),
             # For the page links: the search, escaped, so "Smith & Co" stays one search.
             "page_query": urlencode({"q": query}) if query else "",
         },
