@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from esafety.base import TimeStampedModel
 
@@ -40,9 +40,9 @@ class Policy(TimeStampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="policies_owned"
     )
-    # A list of Audience values. AUPs usually have one audience each (the staff AUP, the KS2
-    # pupils' AUP); a policy such as the online-safety policy may apply to several.
-    audiences = models.JSONField(default=list)
+    # Whom it applies to: a PolicyAudience row each. AUPs usually have one audience each (the
+    # staff AUP, the KS2 pupils' AUP); a policy such as the online-safety policy may apply to
+    # several.
     requires_acceptance = models.BooleanField(
         default=False, help_text="Everyone in its audiences must accept each published version."
     )
@@ -57,9 +57,37 @@ class Policy(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audiences(self) -> list[str]:
+        """The Audience values it applies to, in order. Read once per policy object (from a
+        prefetch when its selector made one), so a loop over versions costs no query each."""
+        prefetch_related_objects([self], "applies_to")
+        return [row.audience for row in self.applies_to.all()]
+
     def get_audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
         return [labels.get(a, a) for a in self.audiences]
+
+
+class PolicyAudience(models.Model):
+    """One audience a policy applies to. A row each (not a list on the policy) so the database
+    finds, say, the visitors' AUP or what a parent must accept.
+
+    No school of its own: it is only ever read through its policy, which carries the school."""
+
+    policy = models.ForeignKey(Policy, models.CASCADE, related_name="applies_to")
+    audience = models.CharField(max_length=32, choices=Audience.choices)
+
+    class Meta:
+        ordering = ["audience"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "audience"], name="policies_policy_audience_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy}: {self.get_audience_display()}"
 
 
 class VersionStatus(models.TextChoices):

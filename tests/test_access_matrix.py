@@ -28,7 +28,7 @@ from django.utils import timezone
 from esafety.people import services
 from esafety.people.models import Role, RosterImport
 from incidents import services as incidents_services
-from policies.models import Policy, PolicyVersion
+from policies.models import Policy, PolicyAudience, PolicyVersion
 from tests import access_table
 from tests.access_table import (
     ADMIN,
@@ -243,9 +243,8 @@ def _library_objects(school, owner) -> dict:
     """A policy with a published, an approved and a draft version (made directly: the other
     school has no head to approve through the services)."""
     today = timezone.localdate()
-    policy = Policy.objects.create(
-        school=school, title="Staff AUP", kind="aup", owner=owner, audiences=["staff"]
-    )
+    policy = Policy.objects.create(school=school, title="Staff AUP", kind="aup", owner=owner)
+    PolicyAudience.objects.create(policy=policy, audience="staff")
     approval = {"approved_by_body": "head", "approved_by": owner, "approved_on": today}
     published = PolicyVersion.objects.create(
         policy=policy,

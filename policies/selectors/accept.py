@@ -4,7 +4,7 @@ sign-off. Every read is scoped to the school."""
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Pupil, Role, School, SchoolClass, User
@@ -40,30 +40,37 @@ class Outstanding:
 def outstanding_for(*, school: School, user: User, roles: frozenset[str]) -> Outstanding:
     """Published versions this member must accept and has not, and, for a parent, their
     children's AUPs not yet co-signed. Three queries."""
-    versions = [
-        v for v in published_versions(school=school).filter(policy__requires_acceptance=True)
-    ]
-    if not versions:
+    own_audiences = member_audiences(roles)
+    is_parent = Role.PARENT in roles
+    # A row per version and audience it is for, among the audiences this member may owe.
+    rows = list(
+        published_versions(school=school)
+        .filter(
+            policy__requires_acceptance=True,
+            policy__applies_to__audience__in=own_audiences
+            | (PUPIL_AUDIENCES if is_parent else set()),
+        )
+        .annotate(audience=F("policy__applies_to__audience"))
+    )
+    if not rows:
         return Outstanding()
     mine = set(
-        Acceptance.objects.filter(version__in=versions, user=user).values_list(
+        Acceptance.objects.filter(version__in={v.pk for v in rows}, user=user).values_list(
             "version_id", "kind", "pupil_id"
         )
     )
-    audiences = member_audiences(roles)
-    own = [
-        v
-        for v in versions
-        if audiences & set(v.policy.audiences) and (v.pk, AcceptanceKind.OWN, None) not in mine
-    ]
+    own: dict[int, PolicyVersion] = {}
+    for v in rows:
+        if v.audience in own_audiences and (v.pk, AcceptanceKind.OWN, None) not in mine:
+            own.setdefault(v.pk, v)
     cosign = []
-    if Role.PARENT in roles:
+    if is_parent:
         for child in children_of(user=user, school=school):
             ks = key_stage_audience(child.year_group)
-            for v in versions:
-                if ks in v.policy.audiences and (v.pk, AcceptanceKind.COSIGN, child.pk) not in mine:
+            for v in rows:
+                if v.audience == ks and (v.pk, AcceptanceKind.COSIGN, child.pk) not in mine:
                     cosign.append((v, child))
-    return Outstanding(own=own, cosign=cosign)
+    return Outstanding(own=list(own.values()), cosign=cosign)
 
 
 def acceptable_version(*, school: School, code: UUID) -> PolicyVersion | None:
@@ -101,13 +108,14 @@ def class_pupils(*, school_class: SchoolClass) -> QuerySet[Pupil]:
 
 
 def pupil_aups(*, school: School) -> dict[str, PolicyVersion]:
-    """The published pupils' AUP for each key stage (a school has a handful of policies, so the
-    audiences are read here rather than with a JSON lookup SQLite lacks)."""
+    """The published pupils' AUP for each key stage."""
     found: dict[str, PolicyVersion] = {}
-    for version in published_versions(school=school).filter(policy__requires_acceptance=True):
-        for audience in version.policy.audiences:
-            if audience in PUPIL_AUDIENCES:
-                found.setdefault(audience, version)
+    for version in (
+        published_versions(school=school)
+        .filter(policy__requires_acceptance=True, policy__applies_to__audience__in=PUPIL_AUDIENCES)
+        .annotate(audience=F("policy__applies_to__audience"))
+    ):
+        found.setdefault(version.audience, version)
     return found
 
 

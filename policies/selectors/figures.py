@@ -33,7 +33,11 @@ class VersionFigures:
 def acceptance_figures(*, school: School, with_names: bool) -> list[VersionFigures]:
     """For each published version that needs accepting: the share accepted per audience and,
     when the viewer may see names, who is outstanding."""
-    versions = list(published_versions(school=school).filter(policy__requires_acceptance=True))
+    versions = list(
+        published_versions(school=school)
+        .filter(policy__requires_acceptance=True)
+        .prefetch_related("policy__applies_to")
+    )
     if not versions:
         return []
     members: dict[str, set[int]] = defaultdict(set)

@@ -19,11 +19,14 @@ def kiosk_links(*, school: School) -> QuerySet[KioskLink]:
 
 
 def visitor_aup(*, school: School) -> PolicyVersion | None:
-    """The published AUP whose audience is visitors. (A school has a handful of policies, so
-    they are filtered here rather than with a JSON lookup SQLite lacks.)"""
-    for version in PolicyVersion.objects.filter(
-        policy__school=school, policy__requires_acceptance=True, status=VersionStatus.PUBLISHED
-    ).select_related("policy"):
-        if Audience.VISITORS in version.policy.audiences:
-            return version
-    return None
+    """The published AUP whose audience is visitors."""
+    return (
+        PolicyVersion.objects.filter(
+            policy__school=school,
+            policy__requires_acceptance=True,
+            policy__applies_to__audience=Audience.VISITORS,
+            status=VersionStatus.PUBLISHED,
+        )
+        .select_related("policy")
+        .first()
+    )

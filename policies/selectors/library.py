@@ -19,12 +19,13 @@ def policies_for_school(*, school: School) -> QuerySet[Policy]:
         Policy.objects.filter(school=school)
         .select_related("owner")
         .prefetch_related(
+            "applies_to",
             Prefetch(
                 "versions",
                 queryset=PolicyVersion.objects.order_by("-created_at").select_related(
                     "approved_by", "published_by"
                 ),
-            )
+            ),
         )
         .order_by("title")
     )

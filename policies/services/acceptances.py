@@ -47,7 +47,7 @@ def acceptance_record_own(
     _require_acceptable(version)
     school = version.policy.school
     roles = roles_at(actor, school)
-    if not member_audiences(roles) & set(version.policy.audiences):
+    if not version.policy.applies_to.filter(audience__in=member_audiences(roles)).exists():
         raise PolicyError("This policy is not one you are asked to accept.")
     acceptance, created = _create_once(
         Acceptance(
@@ -86,7 +86,7 @@ def acceptance_cosign(
     ).exists()
     if not is_theirs:
         raise PolicyError("You can co-sign only for your own children.")
-    if pupil_audience(pupil) not in version.policy.audiences:
+    if not version.policy.applies_to.filter(audience=pupil_audience(pupil)).exists():
         raise PolicyError("This AUP is not the one for your child's year group.")
     acceptance, created = _create_once(
         Acceptance(

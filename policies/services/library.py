@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.people.models import Membership, Role, School, User
-from policies.models import ApprovedBy, Audience, Policy, PolicyVersion, VersionStatus
+from policies.models import (
+    ApprovedBy,
+    Audience,
+    Policy,
+    PolicyAudience,
+    PolicyVersion,
+    VersionStatus,
+)
 from policies.services.common import PolicyError, audit, roles_at
 
 GOVERNORS_MEETING_REQUIRED = (
@@ -27,6 +34,25 @@ def _check_review_date(next_review_due: datetime.date, effective_date: datetime.
         raise ValidationError({"next_review_due": REVIEW_AFTER_EFFECTIVE})
 
 
+def _check_audiences(audiences: Sequence[str]) -> None:
+    if not audiences:
+        raise ValidationError({"audiences": "Say whom the policy applies to."})
+    unknown = set(audiences) - set(Audience.values)
+    if unknown:
+        raise ValidationError({"audiences": f"Unknown audiences: {sorted(unknown)}"})
+
+
+def _set_audiences(policy: Policy, audiences: Sequence[str]) -> None:
+    wanted = set(audiences)
+    policy.applies_to.exclude(audience__in=wanted).delete()
+    have = set(policy.applies_to.values_list("audience", flat=True))
+    PolicyAudience.objects.bulk_create(
+        PolicyAudience(policy=policy, audience=a) for a in sorted(wanted - have)
+    )
+    # The next read of policy.audiences sees the rows just written, not a prefetch from before.
+    policy.refresh_from_db()
+
+
 @transaction.atomic
 def policy_create(
     *,
@@ -39,9 +65,7 @@ def policy_create(
     requires_acceptance: bool,
     is_public: bool = True,
 ) -> Policy:
-    unknown = set(audiences) - set(Audience.values)
-    if unknown:
-        raise ValidationError(f"Unknown audiences: {sorted(unknown)}")
+    _check_audiences(audiences)
     if not Membership.objects.filter(user=owner, school=school, is_active=True).exists():
         raise ValidationError({"owner": "The owner must be a member of the school."})
     policy = Policy(
@@ -49,12 +73,12 @@ def policy_create(
         title=title.strip(),
         kind=kind,
         owner=owner,
-        audiences=sorted(set(audiences)),
         requires_acceptance=requires_acceptance,
         is_public=is_public,
     )
     policy.full_clean()
     policy.save()
+    _set_audiences(policy, audiences)
     audit(actor, policy, "policy.created", policy.title)
     return policy
 
@@ -70,15 +94,16 @@ def policy_update(
     requires_acceptance: bool,
     is_public: bool,
 ) -> Policy:
+    _check_audiences(audiences)
     if not Membership.objects.filter(user=owner, school=policy.school, is_active=True).exists():
         raise ValidationError({"owner": "The owner must be a member of the school."})
     policy.title = title.strip()
     policy.owner = owner
-    policy.audiences = sorted(set(audiences))
     policy.requires_acceptance = requires_acceptance
     policy.is_public = is_public
     policy.full_clean()
     policy.save()
+    _set_audiences(policy, audiences)
     audit(actor, policy, "policy.updated", policy.title)
     return policy
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
 from policies.models import Acceptance, AcceptanceKind, Audience, Method
+from policies.services.acceptances import acceptance_cosign, acceptance_record_own
 from policies.services.library import (
     policy_create,
     version_approve,
@@ -271,3 +272,43 @@ def test_it_works_the_banner_out_again_every_few_minutes_in_a_few_queries(
     # three statements).
     with time_machine.travel(later, tick=False), django_assert_max_num_queries(fresh + 5):
         assert banner(client.get(url))
+
+
+def _accept_page_queries(client, personas) -> int:
+    client.get(accept_url(personas))  # the session's banner entry is written once
+    with CaptureQueriesContext(connection) as captured:
+        r = client.get(accept_url(personas))
+    assert r.status_code == 200
+    return len(captured)
+
+
+def test_a_parents_accept_page_runs_the_same_queries_for_one_child_as_for_five(
+    personas, client_for, publish, django_assert_num_queries
+):
+    # The audiences are rows the database filters on: more policies, more audiences each and
+    # more children add no query to what a parent must accept, nor to what they have accepted.
+    from esafety.people.models import Guardian
+
+    def child(year: str):
+        pupil = PupilFactory(school=personas.school, year_group=year)
+        Guardian.objects.create(pupil=pupil, email=personas.parent.email, user=personas.parent)
+        return pupil
+
+    parents = publish([Audience.PARENTS], title="Parents' AUP")
+    ks2 = publish([Audience.PUPILS_KS2], title="KS2 AUP")
+    first = child("Year 5")
+    acceptance_cosign(actor=personas.parent, version=ks2, pupil=first, typed_name="Pat Parent")
+    client = client_for(personas.parent)
+    small = _accept_page_queries(client, personas)
+
+    acceptance_record_own(actor=personas.parent, version=parents, typed_name="Pat Parent")
+    publish([Audience.PUPILS_KS1, Audience.PUPILS_KS2, Audience.PARENTS], title="Online safety")
+    publish([Audience.PUPILS_KS1, Audience.STAFF], title="KS1 AUP")
+    for year in ("Year 1", "Year 2", "Year 4", "Year 6"):
+        child(year)
+    with django_assert_num_queries(small):
+        r = client.get(accept_url(personas))
+    assert [item.version.policy.title for item in r.context["own"]] == ["Online safety"]
+    waiting = {(item.version.policy.title, len(item.children)) for item in r.context["cosign"]}
+    assert waiting == {("KS1 AUP", 2), ("KS2 AUP", 2), ("Online safety", 5)}
+    assert len(r.context["done"]) == 2
