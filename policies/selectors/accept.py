@@ -54,7 +54,7 @@ def outstanding_for(*, school: School, user: User, roles: frozenset[str]) -> Out
     )
     if not rows:
         return Outstanding()
-    mine = set(
+    mine: set[tuple[int, str, int | None]] = set(
         Acceptance.objects.filter(version__in={v.pk for v in rows}, user=user).values_list(
             "version_id", "kind", "pupil_id"
         )
@@ -63,7 +63,7 @@ def outstanding_for(*, school: School, user: User, roles: frozenset[str]) -> Out
     for v in rows:
         if v.audience in own_audiences and (v.pk, AcceptanceKind.OWN, None) not in mine:
             own.setdefault(v.pk, v)
-    cosign = []
+    cosign: list[tuple[PolicyVersion, Pupil]] = []
     if is_parent:
         for child in children_of(user=user, school=school):
             ks = key_stage_audience(child.year_group)
@@ -121,7 +121,7 @@ def pupil_aups(*, school: School) -> dict[str, PolicyVersion]:
 
 def pupil_signoffs(
     *, versions: list[PolicyVersion], pupils: list[Pupil]
-) -> dict[tuple[int, int], Acceptance]:
+) -> dict[tuple[int, int | None], Acceptance]:
     """The pupils' own sign-offs (in class or on paper), by (version id, pupil id)."""
     return {
         (a.version_id, a.pupil_id): a

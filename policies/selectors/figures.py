@@ -50,9 +50,9 @@ def acceptance_figures(*, school: School, with_names: bool) -> list[VersionFigur
     for pupil_id, first, last, year in Pupil.objects.filter(
         school=school, left_date__isnull=True
     ).values_list("id", "first_name", "last_name", "year_group"):
-        audience = key_stage_audience(year)
-        if audience:
-            pupils_by_audience[audience][pupil_id] = f"{last}, {first}"
+        key_stage = key_stage_audience(year)
+        if key_stage:
+            pupils_by_audience[key_stage][pupil_id] = f"{last}, {first}"
     accepted_users: dict[int, set[int]] = defaultdict(set)
     accepted_pupils: dict[int, set[int]] = defaultdict(set)
     visitors: dict[int, int] = defaultdict(int)
@@ -82,16 +82,13 @@ def acceptance_figures(*, school: School, with_names: bool) -> list[VersionFigur
             if audience == Audience.VISITORS:
                 continue
             if audience in PUPIL_AUDIENCES:
-                pool = pupils_by_audience.get(audience, {})
-                done = accepted_pupils[version.pk] & pool.keys()
-                missing = sorted(pool[p] for p in pool.keys() - done) if with_names else []
+                pupils = pupils_by_audience.get(audience, {})
+                total, done = len(pupils), accepted_pupils[version.pk] & pupils.keys()
+                missing = sorted(pupils[p] for p in pupils.keys() - done) if with_names else []
             else:
-                pool_ids = members.get(audience, set())
-                done = accepted_users[version.pk] & pool_ids
-                missing = sorted(names[u] for u in pool_ids - done) if with_names else []
-                pool = pool_ids
-            figures.append(
-                AudienceFigure(audience, labels[audience], len(pool), len(done), missing)
-            )
+                pool = members.get(audience, set())
+                total, done = len(pool), accepted_users[version.pk] & pool
+                missing = sorted(names[u] for u in pool - done) if with_names else []
+            figures.append(AudienceFigure(audience, labels[audience], total, len(done), missing))
         result.append(VersionFigures(version, figures, visitors[version.pk]))
     return result

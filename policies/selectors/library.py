@@ -87,9 +87,11 @@ def reviews(*, school: School, today: datetime.date | None = None) -> ReviewStat
         .order_by("next_review_due")
     )
     soon = today + datetime.timedelta(days=REVIEW_WARNING_DAYS)
+    # A published version always has a review date (policies_version_published_has_review_date).
+    due = [(v, v.next_review_due) for v in versions if v.next_review_due is not None]
     return ReviewStatus(
-        due_soon=[v for v in versions if today <= v.next_review_due <= soon],
-        overdue=[v for v in versions if v.next_review_due < today],
+        due_soon=[v for v, day in due if today <= day <= soon],
+        overdue=[v for v, day in due if day < today],
     )
 
 

@@ -3,6 +3,7 @@
 from esafety.actions import ServiceRefusal
 from esafety.audit.services import audit_record
 from esafety.people.models import Membership, School, User
+from policies.models import Policy, PolicyVersion
 
 
 class PolicyError(ServiceRefusal):
@@ -20,8 +21,14 @@ def roles_at(user: User, school: School) -> set[str]:
     )
 
 
-def audit(actor, version_or_policy, action: str, summary: str = "") -> None:
-    policy = getattr(version_or_policy, "policy", version_or_policy)
+def audit(
+    actor: User | None, version_or_policy: Policy | PolicyVersion, action: str, summary: str = ""
+) -> None:
+    policy = (
+        version_or_policy.policy
+        if isinstance(version_or_policy, PolicyVersion)
+        else version_or_policy
+    )
     audit_record(
         actor=actor, school=policy.school, action=action, obj=version_or_policy, summary=summary
     )

@@ -27,7 +27,9 @@ REVIEW_AFTER_TODAY = "The next review must be after today."
 REVIEW_AFTER_EFFECTIVE = "The next review must be after the date it takes effect."
 
 
-def _check_review_date(next_review_due: datetime.date, effective_date: datetime.date | None):
+def _check_review_date(
+    next_review_due: datetime.date, effective_date: datetime.date | None
+) -> None:
     if next_review_due <= timezone.localdate():
         raise ValidationError({"next_review_due": REVIEW_AFTER_TODAY})
     if effective_date is not None and next_review_due <= effective_date:
