@@ -16,6 +16,7 @@ from uuid import UUID
 from django.urls import NoReverseMatch, resolve, reverse
 
 from esafety.people.access import SchoolAccess
+from esafety.people.models import School
 
 # The navigation's sections, in the order the menu shows them. A few groups, each with its pages,
 # so eight apps fit on a phone and a 1280-pixel screen alike; an app files its pages under one.
@@ -141,7 +142,9 @@ def page_roles(url_name: str) -> frozenset[str]:
     return roles
 
 
-def may_open(access: SchoolAccess, url_name: str, when=None) -> bool:
+def may_open(
+    access: SchoolAccess, url_name: str, when: Callable[[SchoolAccess], bool] | None = None
+) -> bool:
     roles = page_roles(url_name)
     if roles and not access.has(*roles):
         return False
@@ -168,7 +171,7 @@ def banners() -> list[str]:
     return [template for c in contributions() for template in c.banners]
 
 
-def figures(*, school, start: datetime.date, end: datetime.date) -> dict[str, object]:
+def figures(*, school: School, start: datetime.date, end: datetime.date) -> dict[str, object]:
     """Each app's section of the governors' figures, keyed by app label. An app that is not
     installed has no section: it is left out, never faked."""
     return {

@@ -1,6 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -18,7 +19,7 @@ from django.db.models import (
 )
 
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Membership, Pupil, Role
+from esafety.people.models import Membership, Pupil, Role, School
 from incidents.categories import CHILD_PROTECTION, ONLINE_SAFETY_LEAD_CATEGORIES, Category
 from incidents.models import (
     OPEN_STATUSES,
@@ -119,7 +120,7 @@ def concerns_reported_by(access: SchoolAccess) -> QuerySet[Concern]:
     )
 
 
-def concern_detail(access: SchoolAccess, code) -> Concern | None:
+def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
     return (
         concerns_for(access)
         .select_related("reported_by", "acknowledged_by", "closed_by", "school")
@@ -191,7 +192,7 @@ def concern_list(access: SchoolAccess, filters: ConcernFilters) -> QuerySet[Conc
     )
 
 
-def pupils_matching(*, school, query: str, limit: int = 10) -> list[Pupil]:
+def pupils_matching(*, school: School, query: str, limit: int = 10) -> list[Pupil]:
     """Pupils on roll whose names start with what was typed, for the logging form."""
     qs = Pupil.objects.filter(school=school, left_date__isnull=True).select_related("school_class")
     words = query.split()
@@ -274,7 +275,7 @@ def awaiting_agency(access: SchoolAccess) -> list[Concern]:
     )
 
 
-def year_groups(school) -> list[str]:
+def year_groups(school: School) -> list[str]:
     """The year groups of the school's pupils on roll, in school order (Year 2 before Year 10)."""
     values = (
         Pupil.objects.filter(school=school, left_date__isnull=True)
@@ -290,7 +291,7 @@ def year_groups(school) -> list[str]:
     return sorted((v for v in values if v), key=key)
 
 
-def attachment_of(concern: Concern, code) -> Attachment | None:
+def attachment_of(concern: Concern, code: UUID) -> Attachment | None:
     return Attachment.objects.filter(concern=concern, code=code).first()
 
 
@@ -298,7 +299,7 @@ def step_of(concern: Concern, key: str) -> ProcedureStep | None:
     return ProcedureStep.objects.filter(concern=concern, key=key).first()
 
 
-def entry_of(concern: Concern, code) -> TimelineEntry | None:
+def entry_of(concern: Concern, code: UUID) -> TimelineEntry | None:
     return TimelineEntry.objects.filter(concern=concern, code=code).first()
 
 
@@ -318,7 +319,7 @@ def unacknowledged_count(access: SchoolAccess) -> int:
 # The reporter's side: a member of staff logging a concern and following what they logged.
 
 
-def pupils_on_roll_by_code(*, school, codes) -> dict[UUID, Pupil]:
+def pupils_on_roll_by_code(*, school: School, codes: Iterable[UUID]) -> dict[UUID, Pupil]:
     """The pupils of this school on roll among `codes`; a code from anywhere else is missing."""
     pupils = Pupil.objects.filter(
         school=school, left_date__isnull=True, code__in=list(codes)
@@ -326,7 +327,7 @@ def pupils_on_roll_by_code(*, school, codes) -> dict[UUID, Pupil]:
     return {p.code: p for p in pupils}
 
 
-def reported_concern(access: SchoolAccess, code) -> Concern | None:
+def reported_concern(access: SchoolAccess, code: UUID) -> Concern | None:
     """One concern the member logged, for its status: not the pupils or staff named, nor the
     DSL's notes, steps or referrals, which are not loaded here at all."""
     return concerns_reported_by(access).select_related("school").filter(code=code).first()

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from esafety.audit.models import GENESIS_HASH, AuditEvent
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Membership, Role, User
+from esafety.people.models import Membership, Role, School, User
 
 # An event about a record tells its reader that the record exists: who logged it, its category,
 # who read it and when. Apps whose records some members may not open register a rule here that
@@ -30,7 +30,7 @@ def _local_midnight(day: datetime.date, tz: zoneinfo.ZoneInfo) -> datetime.datet
 def audit_events_for_school(
     *,
     access: SchoolAccess,
-    actor_code=None,
+    actor_code: str | None = None,
     object_code: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -63,7 +63,7 @@ def audit_events_for_school(
     return qs
 
 
-def audit_people_for_school(*, school) -> list[tuple[str, str]]:
+def audit_people_for_school(*, school: School) -> list[tuple[str, str]]:
     """(code, label) of everyone whose actions the school's audit log can be filtered by.
 
     Everyone who has worked or governed here, former members included (the log outlives them),

@@ -4,12 +4,14 @@ import ipaddress
 import zlib
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from esafety import context
 from esafety.audit.models import GENESIS_HASH, AuditEvent
+from esafety.people.models import School, User
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,13 @@ def _lock_chain(school_id: int | None) -> None:
 
 
 def _previous_hash(school_id: int | None) -> str:
-    last = (
-        AuditEvent.objects.filter(school_id=school_id)
-        .order_by("-id")
-        .values_list("hash", flat=True)
-        .first()
+    # Events that belong to no school (signing in and out) are a chain of their own.
+    chain = (
+        AuditEvent.objects.filter(school__isnull=True)
+        if school_id is None
+        else AuditEvent.objects.filter(school_id=school_id)
     )
+    last = chain.order_by("-id").values_list("hash", flat=True).first()
     return last or GENESIS_HASH
 
 
@@ -67,7 +70,9 @@ def _describe(entry: Entry) -> tuple[str, str]:
 
 
 @transaction.atomic
-def audit_record_many(*, actor, school, entries: list[Entry]) -> list[AuditEvent]:
+def audit_record_many(
+    *, actor: User | AnonymousUser | None, school: School | None, entries: list[Entry]
+) -> list[AuditEvent]:
     """Append several events for one school in one go (a roster import, a seed)."""
     if not entries:
         return []
@@ -78,7 +83,8 @@ def audit_record_many(*, actor, school, entries: list[Entry]) -> list[AuditEvent
     request_id = request.request_id if request else ""
     ip = _clean_ip(request.ip) if request else None
     now = timezone.now()
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    # Nobody signed in, or a user not saved yet, is recorded as no actor.
+    actor_obj = actor if isinstance(actor, User) and actor.pk else None
     events = []
     for entry in entries:
         object_type, object_code = _describe(entry)
@@ -104,8 +110,8 @@ def audit_record_many(*, actor, school, entries: list[Entry]) -> list[AuditEvent
 
 def audit_record(
     *,
-    actor,
-    school,
+    actor: User | AnonymousUser | None,
+    school: School | None,
     action: str,
     obj: models.Model | None = None,
     summary: str = "",

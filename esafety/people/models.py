@@ -48,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+    # people.access.memberships_of caches the user's active memberships here for the request
+    # (an annotation only: no field, no class attribute).
+    _esafety_memberships: "list[Membership]"
 
     def __str__(self) -> str:
         return self.full_name or self.email

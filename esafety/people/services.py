@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ INVITATION_DAYS = 14
 
 
 @transaction.atomic
-def school_create(*, actor: User | None, name: str, urn: str, **settings_) -> School:
+def school_create(*, actor: User | None, name: str, urn: str, **settings_: Any) -> School:
     school = School(name=name, urn=urn, **settings_)
     school.full_clean()
     school.save()

@@ -19,13 +19,19 @@ class ConcernError(ServiceRefusal):
     """A rule of the procedure stops this action; the message says what to do."""
 
 
-def _entry(concern: Concern, kind: str, author: User | None, text: str, corrects=None):
+def _entry(
+    concern: Concern,
+    kind: str,
+    author: User | None,
+    text: str,
+    corrects: TimelineEntry | None = None,
+) -> TimelineEntry:
     return TimelineEntry.objects.create(
         concern=concern, kind=kind, author=author, text=text, corrects=corrects
     )
 
 
-def _audit(actor, concern: Concern, action: str, summary: str = "") -> None:
+def _audit(actor: User | None, concern: Concern, action: str, summary: str = "") -> None:
     audit_record(
         actor=actor,
         school=concern.school,

@@ -50,7 +50,7 @@ def _attach(concern: Concern, checked: Sequence[CheckedFile], actor: User) -> No
     for c in checked:
         attachment = Attachment(
             concern=concern,
-            original_name=c.upload.name[:255],
+            original_name=(c.upload.name or "")[:255],
             content_type=c.content_type,
             size=c.size,
             sha256=c.sha256,

@@ -3,6 +3,7 @@ and one audit write, so the query count does not grow with the file. A new schoo
 pupil moving up, leavers off roll, new pupils) is one such write."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.db import connection, models
 from django.utils import timezone
@@ -42,11 +43,13 @@ def _parents_by_email(school: School) -> dict[str, int]:
     }
 
 
-def _ensure_pks(objs: list, model, school: School, key: str) -> None:
+def _ensure_pks(
+    objs: Sequence[models.Model], model: type[models.Model], school: School, key: str
+) -> None:
     # PostgreSQL and SQLite ≥ 3.35 return the new ids from a bulk insert; elsewhere reload them.
     if all(o.pk for o in objs):
         return
-    ids = dict(model.objects.filter(school=school).values_list(key, "id"))
+    ids = dict(model._default_manager.filter(school=school).values_list(key, "id"))
     for o in objs:
         o.pk = ids[getattr(o, key)]
 
@@ -62,7 +65,9 @@ def _desired_pupil_state(row: PupilRow, class_ids: dict[str, int], today: dateti
     return target
 
 
-def bulk_update_rows(model: type[models.Model], objs: list, field_names: list[str]) -> None:
+def bulk_update_rows(
+    model: type[models.Model], objs: Sequence[models.Model], field_names: list[str]
+) -> None:
     """Save field_names of objs with one UPDATE … FROM (VALUES …) per batch.
 
     Django's bulk_update builds a CASE expression per row and per field in Python: a new school
@@ -71,18 +76,30 @@ def bulk_update_rows(model: type[models.Model], objs: list, field_names: list[st
     """
     if not objs:
         return
-    sqlite_version = getattr(connection.Database, "sqlite_version_info", (0,))
+    # Every backend has its DB-API module as `Database`; django-stubs does not declare it.
+    database = connection.Database  # type: ignore[attr-defined]
+    sqlite_version = getattr(database, "sqlite_version_info", (0,))
     sqlite_too_old = connection.vendor == "sqlite" and sqlite_version < (3, 33)
     if connection.vendor not in ("postgresql", "sqlite") or sqlite_too_old:
-        model.objects.bulk_update(objs, field_names, batch_size=BATCH)
+        model._default_manager.bulk_update(objs, field_names, batch_size=BATCH)
         return
     meta = model._meta
-    fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
+    fields: list[models.Field] = [meta.pk]
+    for name in field_names:
+        f = meta.get_field(name)
+        # As bulk_update: only a column of the table can be set (not a reverse relation or a
+        # many-to-many).
+        if not isinstance(f, models.Field) or not f.concrete:
+            raise ValueError(f"bulk_update_rows can only set concrete fields, not {name!r}")
+        fields.append(f)
     qn = connection.ops.quote_name
     if connection.vendor == "postgresql":
         # A VALUES list guesses its column types; a column that is NULL in every row would be
-        # text, which a date column refuses.
-        cells = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
+        # text, which a date column refuses. (Field.cast_db_type is missing from django-stubs.)
+        cells = ", ".join(
+            f"CAST(%s AS {f.cast_db_type(connection)})"  # type: ignore[attr-defined]
+            for f in fields
+        )
     else:
         cells = ", ".join("%s" for _ in fields)
     table = qn(meta.db_table)
@@ -208,7 +225,11 @@ def apply_roster(
 
 
 def _apply_guardians(
-    *, school: School, rows: list[PupilRow], pupil_of_row: dict[str, Pupil], now
+    *,
+    school: School,
+    rows: list[PupilRow],
+    pupil_of_row: dict[str, Pupil],
+    now: datetime.datetime,
 ) -> tuple[dict, list[Entry]]:
     parents = _parents_by_email(school)
     existing: dict[int, list[Guardian]] = {}
@@ -236,16 +257,16 @@ def _apply_guardians(
                 # not a safeguarding record, so it goes; the audit trail keeps the fact.
                 removed.append(g)
                 entries.append(Entry("guardian.removed", g, f"{about}: not in the roster file"))
-        for g in row.guardians:
-            user_id = parents.get(g.email)
-            current = mine.get(g.email)
+        for wanted in row.guardians:
+            user_id = parents.get(wanted.email)
+            current = mine.get(wanted.email)
             if current is None:
                 guardian = Guardian(
                     pupil=pupil,
-                    email=g.email,
-                    full_name=g.full_name,
-                    relationship=g.relationship,
-                    parental_responsibility=g.parental_responsibility,
+                    email=wanted.email,
+                    full_name=wanted.full_name,
+                    relationship=wanted.relationship,
+                    parental_responsibility=wanted.parental_responsibility,
                     user_id=user_id,
                 )
                 created.append(guardian)
@@ -254,9 +275,9 @@ def _apply_guardians(
                 linked = ", linked to their parent account" if user_id else ""
                 entries.append(Entry("guardian.added", guardian, about + linked))
                 continue
-            diff = [f for f in GUARDIAN_FIELDS if getattr(current, f) != getattr(g, f)]
+            diff = [f for f in GUARDIAN_FIELDS if getattr(current, f) != getattr(wanted, f)]
             for f in diff:
-                setattr(current, f, getattr(g, f))
+                setattr(current, f, getattr(wanted, f))
             # Link a parent who has accepted an invitation; never unlink one here (a parent
             # who changed their sign-in email keeps their children).
             if current.user_id is None and user_id is not None:

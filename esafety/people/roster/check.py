@@ -52,7 +52,7 @@ class CheckedFile:
 
 
 def _text(
-    record: dict[str, str], name: str, max_length: int, problems: list[str], required=False
+    record: dict[str, str], name: str, max_length: int, problems: list[str], required: bool = False
 ) -> str:
     value = record.get(name, "")
     if required and not value:

@@ -4,6 +4,7 @@ apply it, keep its problems, delete the file, and sweep up imports whose hand-of
 import datetime
 import logging
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import UploadedFile
@@ -88,7 +89,7 @@ def roster_import_claim(*, roster_import_id: int) -> bool:
     return claimed == 1
 
 
-def _progress(roster_import_id: int, **fields) -> None:
+def _progress(roster_import_id: int, **fields: Any) -> None:
     # Saved outside the import's transaction so that the progress page can read it.
     RosterImport.objects.filter(pk=roster_import_id).update(**fields, updated_at=timezone.now())
 
