@@ -25,7 +25,8 @@ help:
 	@echo "                   http://127.0.0.1:8000 with a Celery worker and beat (Ctrl-C stops)"
 	@echo "make test          the test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint          ruff check, ruff format --check, lint-imports (esafety/ imports no"
-	@echo "                   domain app), makemigrations --check"
+	@echo "                   domain app), mypy (services, selectors, access helpers),"
+	@echo "                   makemigrations --check"
 	@echo "make deploy-check  manage.py check --deploy under ESAFETY_ENV=production, no warnings"
 	@echo "make constraints   re-pin constraints.txt after changing pyproject.toml"
 
@@ -71,6 +72,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 deploy-check: install

@@ -136,7 +136,7 @@ def page_roles(url_name: str) -> frozenset[str]:
     except NoReverseMatch:
         path = reverse(url_name, args=[_ANY_SCHOOL, _ANY_SCHOOL])
     match = resolve(path)
-    roles = getattr(match.func, "school_roles", None)
+    roles: frozenset[str] | None = getattr(match.func, "school_roles", None)
     if roles is None:
         raise ValueError(f"{url_name} is not wrapped in school_view: it cannot be in the menu")
     return roles

@@ -89,7 +89,8 @@ def save_problems_file(roster_import: RosterImport, problems: Problems) -> None:
 
 def roster_problem_count(roster_import: RosterImport) -> int:
     # An import checked before the count was kept has every problem in errors.
-    return roster_import.summary.get("problems", len(roster_import.errors))
+    count: int = roster_import.summary.get("problems", len(roster_import.errors))
+    return count
 
 
 def roster_problems(roster_import: RosterImport) -> Iterator[dict]:
