@@ -6,13 +6,12 @@ module knows no app. A line says what is waiting and links to it, never a child'
 
 import datetime
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.contributions import digest_sources
 from esafety.notify.models import Message
-from esafety.notify.services import absolute_url, message_queue, reminder_claim
+from esafety.notify.services import Email, ReminderItem, absolute_url, reminders_send_many
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, School
 
@@ -44,7 +43,8 @@ def digest_send(*, school: School, today: datetime.date | None = None) -> int:
     roles = {role for source in sources for role in source.roles}
     if not roles:
         return 0
-    queued = 0
+    items = []
+    home = reverse("people:school_home", args=[school.code])
     for access in _accesses(school, roles):
         lines = [
             line
@@ -54,27 +54,22 @@ def digest_send(*, school: School, today: datetime.date | None = None) -> int:
         ]
         if not lines:
             continue
-        with transaction.atomic():
-            reminder = reminder_claim(
-                school=school,
+        body = "\n".join(
+            f"- {line.text}: {absolute_url(reverse(line.url_name, args=line.args))}"
+            for line in lines
+        )
+        email = Email(
+            recipient=access.user,
+            subject=f"Waiting for you at {school.name}",
+            body=f"Today at {school.name}:\n{body}",
+            link=home,
+        )
+        items.append(
+            ReminderItem(
                 subject=f"user:{access.user.code}",
                 kind=KIND,
                 period=today.isoformat(),
+                emails=[email],
             )
-            if reminder is None:
-                continue
-            body = "\n".join(
-                f"- {line.text}: {absolute_url(reverse(line.url_name, args=line.args))}"
-                for line in lines
-            )
-            reminder.message = message_queue(
-                kind=Message.Kind.DIGEST,
-                school=school,
-                recipient=access.user,
-                subject=f"Waiting for you at {school.name}",
-                body=f"Today at {school.name}:\n{body}",
-                link=reverse("people:school_home", args=[school.code]),
-            )
-            reminder.save(update_fields=["message"])
-        queued += 1
-    return queued
+        )
+    return reminders_send_many(school=school, items=items, message_kind=Message.Kind.DIGEST)

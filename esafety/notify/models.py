@@ -40,6 +40,11 @@ class Message(TimeStampedModel):
     # After a failed send the sweep waits until then, backing off while the mail server is down.
     retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # The keyed reminder that sent it, if any. An escalation's reminder (one level of one concern)
+    # sends several.
+    reminder = models.ForeignKey(
+        "Reminder", models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -71,7 +76,10 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=64)
     period = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
-    message = models.ForeignKey(Message, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Which call to reminders_send_many inserted the row. A batch inserts with "ignore the rows
+    # already there" and reads back its own token, so it sends exactly the reminders it created,
+    # even when another worker claims some of the same keys at the same moment.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -79,6 +87,7 @@ class Reminder(models.Model):
                 fields=["subject", "kind", "period"], name="notify_reminder_once_per_period"
             ),
         ]
+        indexes = [models.Index(fields=["claim"], name="notify_reminder_claim")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject} {self.period}"

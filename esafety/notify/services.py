@@ -1,9 +1,13 @@
 import datetime
 import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.template.loader import render_to_string
@@ -11,6 +15,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from esafety.notify.models import Message, Reminder
+from esafety.people.models import Pupil, School, User
 
 logger = logging.getLogger(__name__)
 
@@ -32,19 +37,25 @@ class UnsafeMessageError(ValueError):
     pass
 
 
-def _names_a_pupil(*, school, text: str) -> bool:
+def _names_a_pupil(*, school: School, text: str) -> bool:
     # One query, whatever the size of the roll: does the text contain any pupil's full name?
     # (First names alone would match "Grace" and "Will" in ordinary sentences.)
-    from esafety.people.models import Pupil
-
     return (
         Pupil.objects.filter(school=school)
         .exclude(first_name="")
         .exclude(last_name="")
-        .annotate(full_name=Concat("first_name", Value(" "), "last_name"), text=Value(text))
-        .filter(text__icontains=F("full_name"))
+        .annotate(first_and_last=Concat("first_name", Value(" "), "last_name"), text=Value(text))
+        .filter(text__icontains=F("first_and_last"))
         .exists()
     )
+
+
+def _texts_naming_a_pupil(*, school: School, texts: set[str]) -> set[str]:
+    # A batch's texts are checked together in one query: a name cannot run across the line
+    # break between two of them. Only when one does name a pupil (a bug) is each one checked.
+    if not texts or not _names_a_pupil(school=school, text="\n".join(sorted(texts))):
+        return set()
+    return {text for text in texts if _names_a_pupil(school=school, text=text)}
 
 
 def absolute_url(path: str) -> str:
@@ -61,14 +72,60 @@ def _check_link(link: str) -> None:
         raise ValueError(f"A message's link must be made by reverse(), not {link!r}") from None
 
 
+def _message_build(
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    link: str,
+    school: School | None,
+    recipient: User | None,
+    to_email: str,
+) -> Message:
+    if not to_email:
+        if recipient is None:
+            raise ValueError("A message needs a recipient or an email address")
+        to_email = recipient.email
+    if link:
+        _check_link(link)
+    if len(body) > MAX_BODY_CHARS:
+        raise UnsafeMessageError(
+            f"A message body of {len(body)} characters is a narrative: say what needs attention "
+            "and link to it"
+        )
+    return Message(
+        school=school,
+        kind=kind,
+        recipient=recipient,
+        to_email=to_email,
+        subject=subject,
+        body=body,
+        link=link,
+    )
+
+
+def _checked_text(message: Message) -> str:
+    return f"{message.subject}\n{message.body}\n{message.link}"
+
+
+def _redact(message: Message) -> None:
+    # A bug in the caller. Failing the request would lose the change that caused the message
+    # (a concern, say), so in production the email goes out saying nothing; in development
+    # and tests it fails loudly so the bug is found.
+    if settings.DEBUG or settings.TESTING:
+        raise UnsafeMessageError("A message names a pupil of the school")
+    logger.error("a %s message named a pupil; it was sent without its text", message.kind)
+    message.subject, message.body = REDACTED_SUBJECT, REDACTED_BODY
+
+
 def message_queue(
     *,
     kind: str,
     subject: str,
     body: str,
     link: str = "",
-    school=None,
-    recipient=None,
+    school: School | None = None,
+    recipient: User | None = None,
     to_email: str = "",
 ) -> Message:
     """Write an email to the outbox; it goes out after the surrounding transaction commits.
@@ -77,32 +134,17 @@ def message_queue(
     message are saved together or not at all. Never put a child's name or narrative in it: the
     email says that something needs attention and links to it.
     """
-    if recipient is None and not to_email:
-        raise ValueError("A message needs a recipient or an email address")
-    if link:
-        _check_link(link)
-    if len(body) > MAX_BODY_CHARS:
-        raise UnsafeMessageError(
-            f"A message body of {len(body)} characters is a narrative: say what needs attention "
-            "and link to it"
-        )
-    if school is not None and _names_a_pupil(school=school, text=f"{subject}\n{body}\n{link}"):
-        # A bug in the caller. Failing the request would lose the change that caused the message
-        # (a concern, say), so in production the email goes out saying nothing; in development
-        # and tests it fails loudly so the bug is found.
-        if settings.DEBUG or settings.TESTING:
-            raise UnsafeMessageError("A message names a pupil of the school")
-        logger.error("a %s message named a pupil; it was sent without its text", kind)
-        subject, body = REDACTED_SUBJECT, REDACTED_BODY
-    message = Message(
-        school=school,
+    message = _message_build(
         kind=kind,
-        recipient=recipient,
-        to_email=to_email or recipient.email,
         subject=subject,
         body=body,
         link=link,
+        school=school,
+        recipient=recipient,
+        to_email=to_email,
     )
+    if school is not None and _names_a_pupil(school=school, text=_checked_text(message)):
+        _redact(message)
     message.full_clean()
     message.save()
     transaction.on_commit(lambda: _hand_off(message.pk))
@@ -113,6 +155,13 @@ def _hand_off(message_id: int) -> None:
     from esafety.notify import dispatch, tasks
 
     dispatch.enqueue(tasks.send_message, message_id)
+
+
+def _hand_off_many(message_ids: list[int]) -> None:
+    # One after-commit callback for a batch; once the broker fails, dispatch stops trying and
+    # the outbox sweep sends the rest.
+    for message_id in message_ids:
+        _hand_off(message_id)
 
 
 def message_claim(*, message_id: int) -> bool:
@@ -181,14 +230,132 @@ def unsent_message_ids(*, limit: int = 500) -> list[int]:
     )
 
 
-def reminder_claim(*, school, subject: str, kind: str, period: str) -> Reminder | None:
-    """Record that a reminder is being issued; None if it was issued already.
+# A sweep claims and queues this many reminders at a time, each batch in its own transaction.
+REMINDER_BATCH = 1000
 
-    The unique key (subject, kind, period) makes a task that runs twice, or two workers running
-    it at once, issue the reminder once.
+
+@dataclass(frozen=True)
+class Email:
+    """One email a reminder sends to one member: says what needs attention, links to it."""
+
+    recipient: User
+    subject: str
+    body: str
+    link: str
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """A reminder, keyed so it is issued once, and the emails it sends when it is.
+
+    subject is "<type>:<code>" of what it is about, kind which reminder, period which occurrence
+    (see Reminder). Usually one email; an escalation alerts every person of a level.
     """
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(school=school, subject=subject, kind=kind, period=period)
-    except IntegrityError:
-        return None
+
+    subject: str
+    kind: str
+    period: str
+    emails: Sequence[Email]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.subject, self.kind, self.period)
+
+
+def reminder_send(
+    *,
+    school: School,
+    subject: str,
+    kind: str,
+    period: str,
+    emails: Sequence[Email],
+    message_kind: str = Message.Kind.REMINDER,
+) -> bool:
+    """Issue one keyed reminder and queue its emails; False if it was issued already."""
+    item = ReminderItem(subject=subject, kind=kind, period=period, emails=emails)
+    return reminders_send_many(school=school, items=[item], message_kind=message_kind) == 1
+
+
+def reminders_send_many(
+    *,
+    school: School,
+    items: Iterable[ReminderItem],
+    message_kind: str = Message.Kind.REMINDER,
+) -> int:
+    """Issue each reminder not issued before and queue its emails, a batch at a time: a sweep's
+    queries grow with its batches, not with the people it reminds. Returns how many were issued.
+
+    The unique key (subject, kind, period) makes a sweep that runs twice, or two workers running
+    it at once, issue each reminder once. Each batch is its own transaction (inside the caller's,
+    if there is one), and its emails go out when that commits.
+    """
+    issued = 0
+    it = iter(items)
+    while batch := list(islice(it, REMINDER_BATCH)):
+        issued += _reminders_send_batch(school=school, items=batch, message_kind=message_kind)
+    return issued
+
+
+@transaction.atomic
+def _reminders_send_batch(*, school: School, items: list[ReminderItem], message_kind: str) -> int:
+    wanted: dict[tuple[str, str, str], ReminderItem] = {}
+    for item in items:
+        wanted.setdefault(item.key, item)  # the same reminder twice in a sweep is one reminder
+    # Most runs find most reminders issued already: one read (by the unique key's index), and
+    # nothing written for them.
+    issued_before = set(
+        Reminder.objects.filter(
+            subject__in={subject for subject, _, _ in wanted},
+            kind__in={kind for _, kind, _ in wanted},
+        ).values_list("subject", "kind", "period")
+    )
+    new = [key for key in wanted if key not in issued_before]
+    if not new:
+        return 0
+    # Another worker may insert some of the same keys between that read and this insert: those
+    # rows are skipped here, and only the rows carrying this batch's token are this batch's.
+    token = uuid.uuid4()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(school=school, subject=subject, kind=kind, period=period, claim=token)
+            for subject, kind, period in new
+        ],
+        ignore_conflicts=True,
+    )
+    claimed = list(Reminder.objects.filter(claim=token))
+    messages = []
+    for reminder in claimed:
+        for email in wanted[(reminder.subject, reminder.kind, reminder.period)].emails:
+            message = _message_build(
+                kind=message_kind,
+                subject=email.subject,
+                body=email.body,
+                link=email.link,
+                school=school,
+                recipient=email.recipient,
+                to_email="",
+            )
+            message.reminder = reminder
+            messages.append(message)
+    _messages_queue_many(school=school, messages=messages)
+    return len(claimed)
+
+
+def _messages_queue_many(*, school: School, messages: list[Message]) -> None:
+    """message_queue for a batch: the same checks, one pupil-name query and one insert."""
+    if not messages:
+        return
+    naming = _texts_naming_a_pupil(school=school, texts={_checked_text(m) for m in messages})
+    for message in messages:
+        if _checked_text(message) in naming:
+            _redact(message)
+        # Not the checks that query, once a message: the school, the recipient and the
+        # reminder were all just read from the database, and the code is a fresh uuid4.
+        message.full_clean(
+            exclude={"school", "recipient", "reminder"},
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    created = Message.objects.bulk_create(messages)
+    ids = [m.pk for m in created]
+    transaction.on_commit(lambda: _hand_off_many(ids))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from esafety.actions import ServiceRefusal
 from esafety.audit.services import audit_record
 from esafety.notify.models import Message
-from esafety.notify.services import message_queue
+from esafety.notify.services import Email, message_queue
 from esafety.people.models import User
 from incidents.categories import KEPT_BY, KeptBy
 from incidents.models import Concern, ProcedureStep, Status, StepState, TimelineEntry
@@ -49,10 +49,11 @@ def _can_open(user: User, concern: Concern) -> bool:
     return concerns_for(school_access(user, concern.school.code)).filter(pk=concern.pk).exists()
 
 
-def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
+def _alert_emails(concern: Concern, users: Sequence[User], subject: str, body: str) -> list[Email]:
     # Alerts name no child and carry no narrative: only that something needs attention. Someone
     # escalated to who may not open the concern itself (the chair of governors, for a concern
     # about a child) is sent to the school's home page, and asked to make sure it is picked up.
+    emails = []
     for user in users:
         if _can_open(user, concern):
             link = reverse("incidents:detail", args=[concern.school.code, concern.code])
@@ -60,13 +61,19 @@ def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> 
         else:
             link = reverse("people:school_home", args=[concern.school.code])
             text = f"{body} You cannot open it yourself: please contact the DSL or the head now."
+        emails.append(Email(recipient=user, subject=subject, body=text, link=link))
+    return emails
+
+
+def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
+    for email in _alert_emails(concern, users, subject, body):
         message_queue(
             kind=Message.Kind.ALERT,
             school=concern.school,
-            recipient=user,
-            subject=subject,
-            body=text,
-            link=link,
+            recipient=email.recipient,
+            subject=email.subject,
+            body=email.body,
+            link=email.link,
         )
 
 

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from esafety.audit.services import audit_record
-from esafety.notify.services import reminder_claim
+from esafety.notify.models import Message
+from esafety.notify.services import reminder_send
 from incidents import routing
 from incidents.models import Concern, EntryKind, Status
-from incidents.services.common import _alert, _entry
+from incidents.services.common import _alert_emails, _entry
 
 
 def escalation_due(concern: Concern, now: datetime.datetime) -> int:
@@ -27,8 +28,8 @@ def escalation_due(concern: Concern, now: datetime.datetime) -> int:
 def concern_escalate(*, concern_id: int, now: datetime.datetime | None = None) -> int:
     """Alert the next people on the list for each level now due; each level once, ever.
 
-    Safe to run twice or in two workers at once: the Reminder log's unique key lets one
-    claim each level.
+    Safe to run twice or in two workers at once: each level is a keyed reminder (notify's
+    reminder_send), which one run issues, with its alerts, and every other run finds issued.
     """
     now = now or timezone.now()
     sent = 0
@@ -43,24 +44,24 @@ def concern_escalate(*, concern_id: int, now: datetime.datetime | None = None) -
             return 0
         due = escalation_due(concern, now)
         for level in range(concern.escalation_level + 1, due + 1):
-            if (
-                reminder_claim(
-                    school=concern.school,
-                    subject=f"concern:{concern.code}",
-                    kind="concern.escalation",
-                    period=str(level),
-                )
-                is None
-            ):
-                continue
             minutes = int((now - concern.created_at).total_seconds() // 60)
-            _alert(
+            # routing.recipients leaves out whoever the concern is about and whoever logged it.
+            emails = _alert_emails(
                 concern,
                 routing.recipients(concern, level),
                 subject=f"Escalated: concern {concern.reference} not acknowledged",
                 body=f"An online-safety concern at {concern.school.name} has not been "
                 f"acknowledged after {minutes} minutes. Please make sure it is picked up now.",
             )
+            if not reminder_send(
+                school=concern.school,
+                subject=f"concern:{concern.code}",
+                kind="concern.escalation",
+                period=str(level),
+                emails=emails,
+                message_kind=Message.Kind.ALERT,
+            ):
+                continue
             _entry(
                 concern,
                 EntryKind.ESCALATED,

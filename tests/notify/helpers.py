@@ -1,12 +1,15 @@
 """Checks any test can use to prove that no email gives away a child.
 
 Import assert_no_pupil_names_in_outbox from tests.notify.helpers and call it at the end of a test
-that sends or queues email.
+that sends or queues email. sqlite_real_variable_limit is for tests that count a sweep's queries.
 """
 
 import re
+import sqlite3
 
+import pytest
 from django.core import mail
+from django.db import connection
 
 from esafety.notify.models import Message
 from esafety.people.models import Pupil
@@ -42,3 +45,17 @@ def assert_no_pupil_names_in_outbox(school) -> int:
         found = pattern.search(text)
         assert found is None, f"the email {where} names a pupil: {found.group(0)!r}"
     return len(texts)
+
+
+@pytest.fixture
+def sqlite_real_variable_limit(db, monkeypatch):
+    """Count a bulk write's statements as PostgreSQL runs them.
+
+    Django 5.2 assumes SQLite's old limit of 999 values a statement and splits one bulk insert
+    into a statement per 999 values (about 60 messages); SQLite since 3.32 takes 32,766. This
+    uses the limit of the SQLite in hand, as Django 6.0 does (ticket #36143), so a query count
+    is the code's own. PostgreSQL has no such split."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        monkeypatch.setattr(type(connection.features), "max_query_params", limit)

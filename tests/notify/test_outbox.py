@@ -162,30 +162,3 @@ def test_it_resends_a_message_whose_worker_died_mid_send(personas):
     assert message.sent_at is not None
     assert message.attempts == 2
     assert len(mail.outbox) == 1
-
-
-def test_it_issues_a_reminder_once(personas):
-    first = services.reminder_claim(
-        school=personas.school, subject="policy:abc", kind="aup.unsigned", period="2026-W47"
-    )
-    second = services.reminder_claim(
-        school=personas.school, subject="policy:abc", kind="aup.unsigned", period="2026-W47"
-    )
-    next_week = services.reminder_claim(
-        school=personas.school, subject="policy:abc", kind="aup.unsigned", period="2026-W48"
-    )
-    assert first is not None and first.pk
-    assert second is None
-    assert next_week is not None
-
-
-def test_it_keeps_the_transaction_usable_after_a_repeated_reminder(personas):
-    with transaction.atomic():
-        services.reminder_claim(school=personas.school, subject="s", kind="k", period="p")
-        assert (
-            services.reminder_claim(school=personas.school, subject="s", kind="k", period="p")
-            is None
-        )
-        # The IntegrityError was contained in a savepoint: the outer transaction still works.
-        queue_alert(personas.school)
-    assert Message.objects.count() == 1

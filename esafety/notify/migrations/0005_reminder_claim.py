@@ -1,0 +1,26 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """The reminder's own message link goes (0004 copied it to Message.reminder), and a batch of
+    reminders is claimed with a token (see Reminder.claim)."""
+
+    dependencies = [
+        ("notify", "0004_reminder_messages"),
+    ]
+
+    operations = [
+        migrations.RemoveField(
+            model_name="reminder",
+            name="message",
+        ),
+        migrations.AddField(
+            model_name="reminder",
+            name="claim",
+            field=models.UUIDField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddIndex(
+            model_name="reminder",
+            index=models.Index(fields=["claim"], name="notify_reminder_claim"),
+        ),
+    ]
