@@ -1,11 +1,11 @@
-"""Migrations 0004 and 0005 turn "a reminder's message" into "a message's reminder", and back."""
+"""Migrations 0004 to 0006 turn "a reminder's message" into "a message's reminder", and back."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("notify", "0003_message_retry_at")]
-AFTER = [("notify", "0005_reminder_claim")]
+AFTER = [("notify", "0006_reminder_claim")]
 
 
 def _migrate(targets):

@@ -2,11 +2,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """The reminder's own message link goes (0004 copied it to Message.reminder), and a batch of
+    """The reminder's own message link goes (0005 copied it to Message.reminder), and a batch of
     reminders is claimed with a token (see Reminder.claim)."""
 
     dependencies = [
-        ("notify", "0004_reminder_messages"),
+        ("notify", "0005_link_messages_to_reminders"),
     ]
 
     operations = [
