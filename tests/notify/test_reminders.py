@@ -168,3 +168,16 @@ def test_it_keeps_the_callers_transaction_usable_after_a_repeated_reminder(perso
             school=personas.school, items=[item([personas.office], subject="s:2")]
         )
     assert Message.objects.count() == 2
+
+
+def test_a_sweeps_queries_grow_with_its_batches(personas, sqlite_real_variable_limit, monkeypatch):
+    monkeypatch.setattr(services, "REMINDER_BATCH", 2)
+    people = [personas.staff, personas.office, personas.head, personas.governor]
+
+    def queries(n_people, prefix):
+        items = [item([p], subject=f"{prefix}:{p.pk}") for p in people[:n_people]]
+        with CaptureQueriesContext(connection) as captured:
+            assert services.reminders_send_many(school=personas.school, items=items) == n_people
+        return len(captured)
+
+    assert queries(4, "two-batches") == 2 * queries(2, "one-batch")
