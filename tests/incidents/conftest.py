@@ -53,3 +53,13 @@ def log_concern(personas, pupil):
         )
 
     return _log
+
+
+@pytest.fixture
+def dsl_client(personas, client_for):
+    return client_for(personas.dsl)
+
+
+@pytest.fixture
+def concern(log_concern):
+    return log_concern("cyberbullying", files=[png()])
