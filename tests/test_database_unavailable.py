@@ -17,7 +17,7 @@ import esafety.settings
 from incidents import services as incident_services
 from incidents.models import Concern
 from tests.factories import PupilFactory
-from tests.incidents.test_log_view import form_data
+from tests.incidents.helpers import form_data
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 ERROR_TEXT = 'connection to server at "127.0.0.1", port 9 failed: Connection refused'
