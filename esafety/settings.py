@@ -414,3 +414,6 @@ LOGGING = {
 
 # Django's admin, for whoever runs the server. Off in production unless asked for.
 ESAFETY_ADMIN_ENABLED = envbool("ESAFETY_ADMIN_ENABLED", "false" if PRODUCTION else "true")
+
+# A form refused for its CSRF token gets the site's own page, with what to do now.
+CSRF_FAILURE_VIEW = "esafety.errors.csrf_failure"
