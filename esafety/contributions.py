@@ -145,6 +145,15 @@ def page_roles(url_name: str) -> frozenset[str]:
     return roles
 
 
+def holding(*roles: str) -> Callable[[SchoolAccess], bool]:
+    """A `when` for an entry or card meant for some roles only, on a page everyone may open."""
+
+    def when(access: SchoolAccess) -> bool:
+        return access.has(*roles)
+
+    return when
+
+
 def may_open(
     access: SchoolAccess, url_name: str, when: Callable[[SchoolAccess], bool] | None = None
 ) -> bool:

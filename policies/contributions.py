@@ -5,7 +5,14 @@ import datetime
 
 from celery.schedules import crontab
 
-from esafety.contributions import Contribution, DigestLine, DigestSource, HomeCard, NavEntry
+from esafety.contributions import (
+    Contribution,
+    DigestLine,
+    DigestSource,
+    HomeCard,
+    NavEntry,
+    holding,
+)
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Role
 
@@ -38,10 +45,6 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
     ]
 
 
-def _is_parent(access: SchoolAccess) -> bool:
-    return access.has(Role.PARENT)
-
-
 CONTRIBUTION = Contribution(
     app="policies",
     nav=(
@@ -58,7 +61,7 @@ CONTRIBUTION = Contribution(
             "Agreements to co-sign",
             "policies/_home_children.html",
             "policies:accept",
-            when=_is_parent,
+            when=holding(Role.PARENT),
             order=15,
         ),
     ),

@@ -1,17 +1,7 @@
 """What people (pupils, the roster, invitations) adds to the shared pages."""
 
-from esafety.contributions import Contribution, HomeCard, NavEntry
-from esafety.people.access import SchoolAccess
+from esafety.contributions import Contribution, HomeCard, NavEntry, holding
 from esafety.people.models import Role
-
-
-def _is_parent(access: SchoolAccess) -> bool:
-    return access.has(Role.PARENT)
-
-
-def _is_governor(access: SchoolAccess) -> bool:
-    return access.has(Role.GOVERNOR)
-
 
 CONTRIBUTION = Contribution(
     app="people",
@@ -22,12 +12,22 @@ CONTRIBUTION = Contribution(
     ),
     home=(
         HomeCard(
-            "Your children", "people/_home_children.html", "people:school_home", _is_parent, 10
+            "Your children",
+            "people/_home_children.html",
+            "people:school_home",
+            holding(Role.PARENT),
+            10,
         ),
         HomeCard(
             "Pupils and the roster", "people/_home_office.html", "people:roster_list", order=40
         ),
-        HomeCard("Governors", "people/_home_governor.html", "people:school_home", _is_governor, 60),
+        HomeCard(
+            "Governors",
+            "people/_home_governor.html",
+            "people:school_home",
+            holding(Role.GOVERNOR),
+            60,
+        ),
     ),
     beat={
         # Every two minutes: start roster imports whose hand-off to the worker was lost.
