@@ -18,7 +18,7 @@ NODE_STAMP := node_modules/.esafety-installed
 VAR := $(or $(ESAFETY_VAR_DIR),var)
 PYTEST_ARGS ?=
 
-.PHONY: help install run migrate seed test lint deploy-check constraints clean
+.PHONY: help install run migrate seed seed-scale seed-scale-10x test lint deploy-check constraints clean
 
 help:
 	@echo "make run           migrate, seed the demo school if the database has none, serve on"
@@ -29,6 +29,10 @@ help:
 	@echo "                   makemigrations --check"
 	@echo "make deploy-check  manage.py check --deploy under ESAFETY_ENV=production, no warnings"
 	@echo "make constraints   re-pin constraints.txt after changing pyproject.toml"
+	@echo "make seed-scale    the trust-sized data set (50 schools, 1,000,000 audit events) in the"
+	@echo "                   empty database DATABASE_URL names (SCALE_ARGS='--schools 1 --factor 0.02')"
+	@echo "make seed-scale-10x  one school at 10x the demo: 2,000 pupils, 1,000 concerns, 100,000"
+	@echo "                   audit events"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH" >&2; exit 1; }
@@ -64,6 +68,15 @@ seed: migrate
 
 run: seed
 	bin/dev-server
+
+# The scale data set for the benchmark and the load test, in bulk, in the database DATABASE_URL
+# names (PostgreSQL: a few minutes for the trust). It refuses a database that has schools.
+SCALE_ARGS ?= --schools 50 --factor 1
+seed-scale: migrate
+	$(BIN)/python manage.py seed_scale $(SCALE_ARGS)
+
+seed-scale-10x: migrate
+	$(BIN)/python manage.py seed_scale --schools 1 --pupils 2000 --concerns 1000 --audit-events 100000
 
 test: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)

@@ -94,8 +94,9 @@ class Contribution:
     banners: tuple[str, ...] = ()
     # Adds the app's demo records to seed_demo's school, through the app's own services.
     demo: Callable[[DemoSchool], None] | None = None
-    # Adds the app's records to the scale data set (manage.py seed_scale), in bulk: see
-    # ScaleSchools there for what it is given.
+    # Adds the app's records to one school of the scale data set (manage.py seed_scale), in
+    # bulk: called once per school with an esafety.scale.ScaleSchool (what people made, the
+    # bulk writers, the audit writer that keeps the chain valid).
     scale: Callable[..., object] | None = None
     # The app's section of the governors' figures: figures(school=, start=, end=) -> plain data.
     figures: Callable[..., object] | None = None

@@ -21,6 +21,12 @@ def _demo(demo) -> None:
     seed_concerns(school=demo.school, people=demo.people, pupils=demo.pupils)
 
 
+def _scale(school) -> None:
+    from incidents.scale import seed
+
+    seed(school)
+
+
 def _figures(*, school, start: datetime.date, end: datetime.date):
     from incidents.compliance import figures
 
@@ -56,6 +62,7 @@ CONTRIBUTION = Contribution(
     ),
     pupil_links=(PupilLink("Chronology", "incidents:chronology"),),
     demo=_demo,
+    scale=_scale,
     figures=_figures,
     digest=(
         DigestSource(

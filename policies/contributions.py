@@ -23,6 +23,12 @@ def _demo(demo) -> None:
     seed_policies(school=demo.school, people=demo.people, pupils=demo.pupils)
 
 
+def _scale(school) -> None:
+    from policies.scale import seed
+
+    seed(school)
+
+
 def _figures(*, school, start: datetime.date, end: datetime.date):
     from policies.compliance import figures
 
@@ -68,6 +74,7 @@ CONTRIBUTION = Contribution(
     # "You have N policies to read and accept" (policies/context_processors.py counts them).
     banners=("policies/_banner.html",),
     demo=_demo,
+    scale=_scale,
     figures=_figures,
     digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),
     beat={
