@@ -1,6 +1,6 @@
 from django.urls import path
 
-from esafety.people import roster_views, views
+from esafety.people import views
 
 app_name = "people"
 
@@ -15,16 +15,16 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("s/<uuid:school>/roster/", roster_views.roster_list, name="roster_list"),
-    path("s/<uuid:school>/roster/<uuid:code>/", roster_views.roster_detail, name="roster_detail"),
+    path("s/<uuid:school>/roster/", views.roster_list, name="roster_list"),
+    path("s/<uuid:school>/roster/<uuid:code>/", views.roster_detail, name="roster_detail"),
     path(
         "s/<uuid:school>/roster/<uuid:code>/problems/csv/",
-        roster_views.roster_problems_csv,
+        views.roster_problems_csv,
         name="roster_problems_csv",
     ),
     path(
         "s/<uuid:school>/roster/<uuid:code>/progress/",
-        roster_views.roster_progress,
+        views.roster_progress,
         name="roster_progress",
     ),
 ]
