@@ -86,6 +86,12 @@ class Concern(TimeStampedModel):
             models.Index(
                 fields=["school", "status", "-created_at"], name="incidents_school_status"
             ),
+            # The dashboard's list order: its first page is read in index order and stops at 25
+            # rows, where it sorted every concern of the school (migration 0004 says why).
+            models.Index(
+                fields=["school", "-immediate_risk", "-created_at", "-id"],
+                name="incidents_concern_list_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +190,15 @@ class ProcedureStep(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="not_applicable") | ~Q(note=""),
                 name="incidents_step_not_applicable_has_reason",
+            ),
+        ]
+        indexes = [
+            # Required steps still open: the dashboard's "steps outstanding" and each row's count
+            # look only at these, a few per open concern, however many steps history has done.
+            models.Index(
+                fields=["concern"],
+                condition=Q(state="open", required=True),
+                name="incidents_step_open_required",
             ),
         ]
 

@@ -1,7 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -9,11 +9,14 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -159,6 +162,12 @@ class ConcernFilters:
 
 
 def concern_list(access: SchoolAccess, filters: ConcernFilters) -> QuerySet[Concern]:
+    """The filtered concerns, newest first after those with a child at immediate risk.
+
+    No counts here: counting a page's steps and pupils by grouping every concern of the school
+    costs with the school's history, and makes the paginator's COUNT wrap the grouped query.
+    The page's rows get theirs from `with_row_counts` once the page is chosen.
+    """
     qs = concerns_for(access)
     if filters.category:
         qs = qs.filter(category=filters.category)
@@ -178,18 +187,41 @@ def concern_list(access: SchoolAccess, filters: ConcernFilters) -> QuerySet[Conc
         qs = qs.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(created_at__date__lte=filters.date_to)
-    return (
-        qs.select_related("reported_by")
-        .annotate(
-            steps_open=Count(
-                "steps",
-                filter=Q(steps__state=StepState.OPEN, steps__required=True),
-                distinct=True,
-            ),
-            pupil_count=Count("pupil_links", distinct=True),
-        )
-        .order_by("-immediate_risk", "-created_at", "-id")
+    return qs.select_related("reported_by").order_by("-immediate_risk", "-created_at", "-id")
+
+
+def _open_required_steps() -> QuerySet[ProcedureStep]:
+    return ProcedureStep.objects.filter(concern=OuterRef("pk"), state=StepState.OPEN, required=True)
+
+
+def _count_of(qs: QuerySet) -> Subquery:
+    # A correlated COUNT per row shown, not a GROUP BY over every concern of the school. COUNT
+    # as a plain function keeps Django from grouping the subquery, so a row with none is 0.
+    return Subquery(
+        qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
     )
+
+
+def with_row_counts(concerns: Sequence[Concern]) -> list[Concern]:
+    """The rows shown, each with `steps_open` (required steps still to do) and `pupil_count`:
+    one query over these rows' ids, whatever the size of the school."""
+    rows = list(concerns)
+    if not rows:
+        return rows
+    counts = {
+        pk: (steps, pupils)
+        for pk, steps, pupils in Concern.objects.filter(pk__in=[c.pk for c in rows])
+        .order_by()
+        .annotate(
+            steps_open=_count_of(_open_required_steps()),
+            pupil_count=_count_of(ConcernPupil.objects.filter(concern=OuterRef("pk"))),
+        )
+        .values_list("pk", "steps_open", "pupil_count")
+    }
+    for concern in rows:
+        concern.steps_open, concern.pupil_count = counts[concern.pk]
+    return rows
 
 
 def pupils_matching(*, school: School, query: str, limit: int = 10) -> list[Pupil]:
@@ -216,12 +248,15 @@ def chronology(access: SchoolAccess, pupil: Pupil) -> list[TimelineEntry]:
 # The DSL dashboard. Each of these is one query whatever the number of concerns.
 
 
-def unacknowledged(access: SchoolAccess) -> list[Concern]:
-    """Concerns nobody has acknowledged yet: a child at immediate risk first, then child
-    protection before the rest, then the oldest."""
+def _unacknowledged(access: SchoolAccess) -> QuerySet[Concern]:
+    return concerns_for(access).filter(status=Status.REPORTED)
+
+
+def unacknowledged(access: SchoolAccess, limit: int) -> list[Concern]:
+    """The first `limit` concerns nobody has acknowledged yet: a child at immediate risk first,
+    then child protection before the rest, then the oldest."""
     return list(
-        concerns_for(access)
-        .filter(status=Status.REPORTED)
+        _unacknowledged(access)
         .select_related("reported_by")
         .annotate(
             child_protection=Case(
@@ -230,8 +265,36 @@ def unacknowledged(access: SchoolAccess) -> list[Concern]:
                 output_field=IntegerField(),
             )
         )
-        .order_by("-immediate_risk", "-child_protection", "created_at", "id")
+        .order_by("-immediate_risk", "-child_protection", "created_at", "id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class UnacknowledgedCounts:
+    waiting: int
+    overdue: int
+    immediate_risk: int
+
+
+def unacknowledged_counts(access: SchoolAccess, now: datetime.datetime) -> UnacknowledgedCounts:
+    """How many concerns wait, how many are past their escalation time, and how many have a
+    child at immediate risk: one aggregate over the school's unacknowledged concerns (the
+    status index), so the dashboard says so even of those its short list leaves out."""
+    school = access.school
+    # The clocks the escalation task runs on: "overdue" here means "escalated".
+    overdue = Q(
+        immediate_risk=True,
+        created_at__lte=now - datetime.timedelta(minutes=school.immediate_risk_escalation_minutes),
+    ) | Q(
+        immediate_risk=False,
+        created_at__lte=now - datetime.timedelta(minutes=school.escalation_minutes),
+    )
+    counts = _unacknowledged(access).aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+        immediate_risk=Count("pk", filter=Q(immediate_risk=True)),
+    )
+    return UnacknowledgedCounts(**counts)
 
 
 def open_counts(access: SchoolAccess) -> dict[tuple[str, str], int]:
@@ -247,21 +310,20 @@ def open_counts(access: SchoolAccess) -> dict[tuple[str, str], int]:
 
 
 def steps_outstanding(access: SchoolAccess, limit: int = 10) -> tuple[list[Concern], int]:
-    """Open concerns with required procedure steps still to do (oldest first, at most `limit`),
-    and how many such concerns there are in all."""
+    """Open concerns with required procedure steps still to do (oldest first, at most `limit`,
+    each with `steps_open`), and how many such concerns there are in all."""
+    # EXISTS rather than a grouped count: the total needs no count of steps per concern, and
+    # the rows shown get theirs afterwards.
     qs = (
-        concerns_for(access)
-        .filter(status__in=OPEN_STATUSES)
-        .annotate(
-            steps_open=Count("steps", filter=Q(steps__state=StepState.OPEN, steps__required=True))
-        )
-        .filter(steps_open__gt=0)
+        concerns_for(access).filter(status__in=OPEN_STATUSES).filter(Exists(_open_required_steps()))
     )
-    return list(qs.order_by("created_at", "id")[:limit]), qs.count()
+    shown = with_row_counts(qs.order_by("created_at", "id")[:limit])
+    return shown, qs.count()
 
 
-def awaiting_agency(access: SchoolAccess) -> list[Concern]:
-    """Concerns waiting on an outside agency, with the referrals made (one more query)."""
+def awaiting_agency(access: SchoolAccess, limit: int) -> list[Concern]:
+    """The first `limit` concerns waiting on an outside agency, longest waiting first, with the
+    referrals made (one more query). The dashboard's open counts say how many there are."""
     return list(
         concerns_for(access)
         .filter(status=Status.AWAITING_AGENCY)
@@ -271,7 +333,7 @@ def awaiting_agency(access: SchoolAccess) -> list[Concern]:
                 queryset=Referral.objects.filter(referred=True).order_by("referred_on", "id"),
             )
         )
-        .order_by("updated_at", "id")
+        .order_by("updated_at", "id")[:limit]
     )
 
 
@@ -313,7 +375,7 @@ def pupil_concern_links(access: SchoolAccess, pupil: Pupil) -> list[ConcernPupil
 
 
 def unacknowledged_count(access: SchoolAccess) -> int:
-    return concerns_for(access).filter(status=Status.REPORTED).count()
+    return _unacknowledged(access).count()
 
 
 # The reporter's side: a member of staff logging a concern and following what they logged.

@@ -1,5 +1,6 @@
 """The DSL dashboard: what needs acknowledging, what is open, what is waiting, and the list."""
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,10 +16,14 @@ from esafety.people.navigation import nav_for
 from incidents import selectors, services
 from incidents.categories import Category
 from incidents.forms.work import ConcernFilterForm
-from incidents.models import OPEN_STATUSES, Concern, ConcernPupil
+from incidents.models import OPEN_STATUSES, Concern, ConcernPupil, Status
 
 DASHBOARD_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD)
 PER_PAGE = 25
+# The dashboard's short lists show this many each, with counts of all and a link to the rest
+# in the list below: the page stays the same size however long a queue grows.
+WAITING_SHOWN = 15
+AWAITING_SHOWN = 10
 FILTER_FIELDS = ("category", "status", "year_group", "date_from", "date_to")
 
 
@@ -33,11 +38,10 @@ class Waiting:
         return self.minutes >= self.limit
 
 
-def _waiting(access: SchoolAccess) -> list[Waiting]:
-    now = timezone.now()
+def _waiting(access: SchoolAccess, now: datetime.datetime) -> list[Waiting]:
     school = access.school
     rows = []
-    for concern in selectors.unacknowledged(access):
+    for concern in selectors.unacknowledged(access, limit=WAITING_SHOWN):
         # The same clocks the escalation task runs on, so "overdue" here means "escalated".
         limit = (
             school.immediate_risk_escalation_minutes
@@ -70,7 +74,10 @@ def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
     concerns = selectors.concern_list(access, form.filters()).prefetch_related(
         Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil"))
     )
+    # The paginator counts the filtered concerns alone (no join, no grouping); the steps and
+    # pupils are counted for the 25 rows shown once they are chosen.
     page: Page = Paginator(concerns, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_counts(page.object_list)
     # The list names the pupils in each concern: every row shown is a read, and is audited.
     services.concerns_record_read(
         actor=request.user, school=access.school, concerns=list(page), what="concern_list"
@@ -82,18 +89,23 @@ def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
 
 @school_view(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    now = timezone.now()
     outstanding, outstanding_total = selectors.steps_outstanding(access)
+    open_table = _open_table(access)
     return render(
         request,
         "incidents/dashboard.html",
         {
             "access": access,
             "nav": nav_for(access),
-            "waiting": _waiting(access),
-            "open_table": _open_table(access),
+            "waiting": _waiting(access, now),
+            "waiting_counts": selectors.unacknowledged_counts(access, now),
+            "open_table": open_table,
             "outstanding": outstanding,
             "outstanding_total": outstanding_total,
-            "awaiting": selectors.awaiting_agency(access),
+            "awaiting": selectors.awaiting_agency(access, limit=AWAITING_SHOWN),
+            # Open concerns by status are counted already: the last column is this one.
+            "awaiting_total": open_table["totals"][OPEN_STATUSES.index(Status.AWAITING_AGENCY)],
             **_concern_page(request, access),
         },
     )

@@ -1,6 +1,7 @@
 """The DSL dashboard and its filtered list."""
 
 import datetime
+import uuid
 
 import pytest
 import time_machine
@@ -305,3 +306,146 @@ def test_it_audits_every_concern_the_list_shows(personas, client_for, log_concer
     )
     assert listed == {str(c.code) for c in shown}
     assert str(hidden.code) not in listed
+
+
+# Long queues: the dashboard shows the first of each, says how many there are, and links the rest.
+
+
+def copies(concern, n: int, **fields) -> None:
+    """`n` more concerns like `concern` in one INSERT: enough rows for a long queue, quickly.
+    (The lists read the concern rows alone; the service's steps and timeline are not needed.)"""
+    from incidents.models import Concern
+
+    last = Concern.objects.filter(school=concern.school).order_by("-number").first().number
+    rows = []
+    for i in range(n):
+        row = Concern.objects.get(pk=concern.pk)
+        row.pk = None
+        row.code = uuid.uuid4()
+        row.number = last + 1 + i
+        for name, value in fields.items():
+            setattr(row, name, value)
+        rows.append(row)
+    Concern.objects.bulk_create(rows)
+    # created_at is written as "now" on insert: the copies are as old as the concern copied.
+    Concern.objects.filter(school=concern.school, number__gt=last).update(
+        created_at=concern.created_at
+    )
+
+
+def test_it_shows_the_first_of_a_long_queue_with_how_many_wait_are_overdue_and_at_risk(
+    personas, client_for, log_concern, dashboard_url
+):
+    school = personas.school
+    school.escalation_minutes = 60
+    school.immediate_risk_escalation_minutes = 10
+    school.save()
+    start = timezone.now()
+    with time_machine.travel(start - datetime.timedelta(minutes=90), tick=False):
+        old = log_concern("misuse")
+    with time_machine.travel(start - datetime.timedelta(minutes=20), tick=False):
+        recent = log_concern("misuse")
+        urgent = log_concern("misuse", immediate_risk=True)
+    copies(old, 14)  # 15 overdue
+    copies(recent, 9)  # 10 not yet
+    copies(urgent, 2)  # 3 at immediate risk, overdue after 10 minutes
+
+    with time_machine.travel(start, tick=False):
+        response = client_for(personas.dsl).get(dashboard_url)
+    waiting = response.context["waiting"]
+    assert len(waiting) == 15
+    assert [w.concern.immediate_risk for w in waiting[:4]] == [True, True, True, False]
+    counts = response.context["waiting_counts"]
+    assert (counts.waiting, counts.overdue, counts.immediate_risk) == (28, 18, 3)
+    body = response.content.decode()
+    summary = body.split('data-testid="waiting-counts">')[1].split("</p>")[0]
+    assert "28 waiting" in summary
+    assert "18 overdue" in summary
+    assert "3 with a child at immediate risk" in summary
+    # The rest are one click away: the list below, filtered to those waiting.
+    assert 'href="?status=reported#h-all"' in body
+    assert "All 28 concerns waiting to be acknowledged" in body
+    # And they agree with the rows shown: each row's "overdue" is the same clock.
+    assert sum(w.overdue for w in waiting) == 15
+
+
+def test_it_shows_the_first_concerns_awaiting_an_agency_and_links_the_rest(
+    personas, client_for, log_concern, dashboard_url
+):
+    concern = log_concern("commerce")
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    services.concern_set_status(actor=personas.dsl, concern=concern, status="awaiting_agency")
+    concern.refresh_from_db()
+    copies(concern, 14)
+    response = client_for(personas.dsl).get(dashboard_url)
+    assert len(response.context["awaiting"]) == 10
+    assert response.context["awaiting_total"] == 15
+    body = response.content.decode()
+    assert 'href="?status=awaiting_agency#h-all"' in body
+    assert "All 15 concerns awaiting an outside agency" in body
+
+
+def test_it_says_nothing_of_the_rest_when_every_row_is_shown(
+    personas, client_for, log_concern, dashboard_url
+):
+    log_concern("misuse")
+    body = client_for(personas.dsl).get(dashboard_url).content.decode()
+    assert "?status=reported#h-all" not in body
+    assert "?status=awaiting_agency#h-all" not in body
+
+
+def test_it_serves_a_page_of_the_same_size_for_30_concerns_waiting_as_for_300(
+    personas, client_for, log_concern, dashboard_url
+):
+    start = timezone.now()
+    with time_machine.travel(start - datetime.timedelta(hours=2), tick=False):
+        waiting = log_concern("misuse", pupils=[])
+        agency = log_concern("commerce", pupils=[])
+        services.concern_acknowledge(actor=personas.dsl, concern=agency)
+        services.concern_set_status(actor=personas.dsl, concern=agency, status="awaiting_agency")
+    agency.refresh_from_db()
+    copies(waiting, 29)
+    copies(agency, 29)
+    client = client_for(personas.dsl)
+    with time_machine.travel(start, tick=False):
+        client.get(dashboard_url)
+        small = len(client.get(dashboard_url).content)
+    copies(waiting, 270)
+    copies(agency, 270)
+    with time_machine.travel(start, tick=False):
+        large = len(client.get(dashboard_url).content)
+    # Only the counts' digits differ (30 becomes 300; a random reference is as long as another).
+    assert abs(large - small) < 200, (small, large)
+
+
+def test_it_counts_steps_and_pupils_for_the_rows_shown(personas, client_for, log_concern, list_url):
+    two = [
+        services.InvolvedPupil(PupilFactory(school=personas.school), PupilRole.AFFECTED),
+        services.InvolvedPupil(PupilFactory(school=personas.school), PupilRole.WITNESS),
+    ]
+    concern = log_concern("misuse", pupils=two)
+    required = concern.steps.filter(required=True).count()
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    services.step_complete(
+        actor=personas.dsl, concern=concern, step=concern.steps.first(), done=True
+    )
+    open_now = concern.steps.filter(required=True, state="open").count()
+    assert open_now < required
+    none = log_concern("online_hate", pupils=[])
+    rows = {c: c for c in client_for(personas.dsl).get(list_url).context["page"].object_list}
+    assert (rows[concern].steps_open, rows[concern].pupil_count) == (open_now, 2)
+    assert rows[none].pupil_count == 0
+
+
+def test_it_counts_the_list_without_grouping_every_concern(
+    personas, client_for, log_concern, list_url
+):
+    log_concern("misuse")
+    client = client_for(personas.dsl)
+    client.get(list_url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(list_url, {"status": "open"})
+    about_concerns = [q["sql"] for q in queries if 'FROM "incidents_concern"' in q["sql"]]
+    assert about_concerns
+    for sql in about_concerns:
+        assert "GROUP BY" not in sql.upper(), sql
