@@ -50,7 +50,11 @@ def audit_events_for_school(
         if hidden is not None:
             qs = qs.exclude(hidden)
     if actor_code:
-        qs = qs.filter(actor__code=actor_code)
+        # The person's id, looked up first: a join on the user's code hides the value from the
+        # planner, which then walked the whole log backwards by id (33 ms at 100,000 events)
+        # instead of the (actor, -id) index.
+        actor_id = User.objects.filter(code=actor_code).values_list("pk", flat=True).first()
+        qs = qs.filter(actor_id=actor_id) if actor_id is not None else qs.none()
     if object_code:
         qs = qs.filter(object_code=object_code)
     # A range on `at` rather than at__date: it uses the index, and the day is the school's day
@@ -61,6 +65,67 @@ def audit_events_for_school(
     if date_to:
         qs = qs.filter(at__lt=_local_midnight(date_to + datetime.timedelta(days=1), tz))
     return qs
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of the log, found by id rather than numbered: `?before=<id>` is the page of
+    events older than that one, `?after=<id>` the page just newer. Numbering pages means
+    counting every event of the school (65 ms at 120,000 rows, and growing with its history);
+    an id range walks the (school, -id) index and stops at the page's end."""
+
+    events: list[AuditEvent]
+    has_newer: bool
+    has_older: bool
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @property
+    def newer_than(self) -> int | None:
+        """The cursor of the page just newer (`after`), if there is one."""
+        return self.events[0].id if self.has_newer and self.events else None
+
+    @property
+    def older_than(self) -> int | None:
+        """The cursor of the page just older (`before`), if there is one."""
+        return self.events[-1].id if self.has_older and self.events else None
+
+
+def _any(events: QuerySet[AuditEvent], order: str) -> bool:
+    # The nearest id in the walk's direction, not .exists(): an EXISTS has no order, and the
+    # planner may then read the table from its far end (a seq scan of half the log, 25 ms at
+    # 100,000 rows, for "is there a newer page?").
+    return bool(events.order_by(order).values_list("id", flat=True)[:1])
+
+
+def audit_events_page(
+    events: QuerySet[AuditEvent],
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = 50,
+) -> EventPage:
+    """`size` events of `events` (newest first), older than `before` or newer than `after`, or
+    the newest. One query for the page (a row more than shown says whether the walk goes on),
+    and one EXISTS for the other direction when a cursor was given."""
+    events = events.order_by("-id")
+    if after is not None:
+        # The events just newer than `after`: the oldest `size` of them, shown newest first.
+        rows = list(events.filter(id__gt=after).order_by("id")[: size + 1])
+        has_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        has_older = bool(rows) and _any(events.filter(id__lt=rows[-1].id), "-id")
+        return EventPage(rows, has_newer=has_newer, has_older=has_older)
+    older = events.filter(id__lt=before) if before is not None else events
+    rows = list(older[: size + 1])
+    has_older = len(rows) > size
+    rows = rows[:size]
+    has_newer = before is not None and bool(rows) and _any(events.filter(id__gt=rows[0].id), "id")
+    return EventPage(rows, has_newer=has_newer, has_older=has_older)
 
 
 def audit_people_for_school(*, school: School) -> list[tuple[str, str]]:

@@ -1,12 +1,17 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from esafety.audit.forms import AuditFilterForm
-from esafety.audit.selectors import audit_events_for_school, audit_people_for_school
+from esafety.audit.forms import AuditFilterForm, AuditPageForm
+from esafety.audit.selectors import (
+    audit_events_for_school,
+    audit_events_page,
+    audit_people_for_school,
+)
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
+
+PER_PAGE = 50
 
 
 @school_view(Role.HEAD, Role.DSL)
@@ -26,9 +31,12 @@ def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         # A filter with a mistake in it shows nothing rather than everything, so nobody reads
         # the whole log believing it is the part they asked for.
         events = events.none()
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # Pages are found by id (keyset), never numbered: numbering would count the whole log.
+    page = audit_events_page(events, **AuditPageForm(request.GET).cursor(), size=PER_PAGE)
+    # The pager's links keep the filters and replace the cursor.
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("before", "after", "page"):
+        query.pop(cursor, None)
     return render(
         request,
         "audit/event_list.html",
