@@ -17,8 +17,12 @@ PY_STAMP := $(VENV)/.esafety-installed
 NODE_STAMP := node_modules/.esafety-installed
 VAR := $(or $(ESAFETY_VAR_DIR),var)
 PYTEST_ARGS ?=
+# The page benchmark's database when DATABASE_URL names none; it is dropped and re-created, so
+# its name must contain "bench".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/esafety_bench
+BENCH_ARGS ?=
 
-.PHONY: help install run migrate seed seed-scale seed-scale-10x test lint deploy-check constraints clean
+.PHONY: help install run migrate seed seed-scale seed-scale-10x test lint deploy-check constraints clean bench
 
 help:
 	@echo "make run           migrate, seed the demo school if the database has none, serve on"
@@ -29,6 +33,9 @@ help:
 	@echo "                   makemigrations --check"
 	@echo "make deploy-check  manage.py check --deploy under ESAFETY_ENV=production, no warnings"
 	@echo "make constraints   re-pin constraints.txt after changing pyproject.toml"
+	@echo "make bench         time every daily page against the framework floor at 1x and 10x"
+	@echo "                   on PostgreSQL (DATABASE_URL or esafety_bench, dropped and re-created;"
+	@echo "                   BENCH_ARGS='--repetitions 20'); writes benchmarks/results/"
 	@echo "make seed-scale    the trust-sized data set (50 schools, 1,000,000 audit events) in the"
 	@echo "                   empty database DATABASE_URL names (SCALE_ARGS='--schools 1 --factor 0.02')"
 	@echo "make seed-scale-10x  one school at 10x the demo: 2,000 pupils, 1,000 concerns, 100,000"
@@ -87,6 +94,10 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Bounded: 60 repetitions by default and --time-limit (900 s) on the timed rounds.
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python benchmarks/bench_pages.py $(BENCH_ARGS)
 
 deploy-check: install
 	bin/deploy-check

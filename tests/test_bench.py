@@ -1,0 +1,39 @@
+"""The page benchmark (benchmarks/bench_pages.py) runs end to end in a tiny mode: two small
+schools, two repetitions. It proves the harness works and prints a row for every page and every
+background job; it asserts nothing about time (`make bench` on PostgreSQL is for that)."""
+
+from benchmarks import bench_pages, data
+from benchmarks.urls import create_floor_table
+
+
+def test_it_measures_every_page_and_job(db, settings):
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    create_floor_table()
+    schools = {size.label: data.build_school(size, n) for n, size in enumerate(data.TINY)}
+
+    report = bench_pages.run(schools, repetitions=2, warmup=1, time_limit=120)
+    text = bench_pages.markdown(report, ["# tiny"])
+
+    assert report.repetitions_done == 2
+    assert not report.stopped_early
+    for m in report.measured.values():
+        # Every page answered as it should (200, or the POST's redirect) every time.
+        assert m.errors == [], (m.page.label, m.scale, m.errors)
+        assert len(m.seconds) == 2
+        assert m.queries > 0
+    rows = {line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("|")}
+    for page in bench_pages.pages():
+        assert page.label in rows
+    for label, _job in bench_pages.jobs():
+        assert label in rows
+    assert "chain intact" in text or "Audit trail intact" in text
+
+
+def test_it_builds_a_valid_audit_chain(db):
+    from esafety.audit.selectors import chain_report
+
+    data.build_school(data.TINY[0], 0)
+
+    report = chain_report()
+    assert report.breaks == []
+    assert report.total >= data.TINY[0].audit_events
