@@ -11,20 +11,23 @@ import datetime
 
 from esafety.people.models import Role
 from esafety.scale import ScaleSchool
-from incidents.categories import CATEGORIES, KEPT_BY, Category, KeptBy
+from incidents.categories import CATEGORIES, KEPT_BY, NUDES_QUESTIONS, Category, KeptBy
 from incidents.models import (
     Agency,
     Concern,
     ConcernPupil,
     ConcernStaff,
     EntryKind,
+    NudesAnswer,
     ProcedureStep,
     PupilRole,
     Referral,
+    ReviewMeeting,
     Status,
     StepState,
     TimelineEntry,
 )
+from incidents.procedure import NUDES_AGENCIES
 
 # Roughly how often each category is logged in a school.
 WEIGHTS = {
@@ -107,6 +110,8 @@ def _batch(ctx, moments, number, workers, teachers, categories, weights) -> None
     steps: list[ProcedureStep] = []
     entries: list[TimelineEntry] = []
     referrals: list[Referral] = []
+    meetings: list[ReviewMeeting] = []
+    answers: list[NudesAnswer] = []
     events: list[tuple] = []
     ids = ctx.inserter.ids(Concern, len(moments))
     for i, (pk, logged) in enumerate(zip(ids, moments, strict=True)):
@@ -183,11 +188,51 @@ def _batch(ctx, moments, number, workers, teachers, categories, weights) -> None
                 t = t + datetime.timedelta(hours=rng.randint(1, 30))
                 entry(EntryKind.NOTE, worker, "Spoke to the pupils separately; notes kept.", t)
                 event(t, worker, "concern.note_added")
+        kept_here = {KEPT_BY.get(s.key) for s in info.steps}
+        review_entry = None
+        if category == Category.NUDES and status != Status.REPORTED:
+            # UKCIS advice: the initial review meeting, then the five questions. Here every
+            # answer is no, so the school may handle it in school or refer all the same.
+            t = t + datetime.timedelta(hours=rng.randint(1, 24))
+            review_entry = entry(EntryKind.REVIEW, worker, "Initial review meeting held.", t)
+            meetings.append(
+                ReviewMeeting(
+                    concern_id=pk,
+                    held_on=t.date(),
+                    attendees="DSL, deputy DSL",
+                    summary="Reviewed what is known; no image was viewed.",
+                    recorded_by=worker,
+                    recorded_at=t,
+                )
+            )
+            event(t, worker, "concern.review_meeting_recorded")
+            for question, _text in NUDES_QUESTIONS:
+                t = t + datetime.timedelta(minutes=2)
+                entry(EntryKind.ANSWER, worker, f"{question}: no.", t)
+                answers.append(
+                    NudesAnswer(
+                        concern_id=pk,
+                        question=question,
+                        answer=False,
+                        answered_by=worker,
+                        answered_at=t,
+                    )
+                )
+                event(t, worker, "concern.referral_question_answered", question)
         referral_entry = None
-        if status in (Status.AWAITING_AGENCY, Status.CLOSED) and rng.random() < 0.6:
+        # A concern is closed only once its referral decision is recorded.
+        must_decide = (
+            info.child_protection
+            or KeptBy.REFERRAL_DECISION in kept_here
+            or category == Category.NUDES
+        )
+        if status in (Status.AWAITING_AGENCY, Status.CLOSED) and (
+            must_decide or rng.random() < 0.6
+        ):
             t = t + datetime.timedelta(hours=rng.randint(1, 48))
             referred = status == Status.AWAITING_AGENCY or rng.random() < 0.3
-            agency = rng.choice(AGENCIES) if referred else ""
+            agencies = NUDES_AGENCIES if category == Category.NUDES else AGENCIES
+            agency = rng.choice(agencies) if referred else ""
             referral_entry = entry(
                 EntryKind.REFERRAL,
                 worker,
@@ -201,7 +246,9 @@ def _batch(ctx, moments, number, workers, teachers, categories, weights) -> None
                     agency=agency,
                     referred_on=t.date() if referred else None,
                     reference=f"REF-{pk}" if referred else "",
-                    reasons="Handled in school under the behaviour policy." if not referred else "",
+                    reasons="A child may be at risk of harm."
+                    if referred
+                    else "Handled in school under the behaviour policy.",
                     recorded_by=worker,
                     recorded_at=t,
                 )
@@ -216,17 +263,17 @@ def _batch(ctx, moments, number, workers, teachers, categories, weights) -> None
                 concern_id=pk, order=order, key=s.key, label=s.label, required=required
             )
             kept = KEPT_BY.get(s.key)
-            done = (
-                closed
-                or (kept == KeptBy.ACKNOWLEDGEMENT and ack_entry)
-                or (kept == KeptBy.REFERRAL_DECISION and referral_entry)
-                or (kept is None and status != Status.REPORTED and rng.random() < 0.5)
-            )
-            if done and kept not in (KeptBy.REVIEW_MEETING, KeptBy.CLOSING):
-                if kept == KeptBy.ACKNOWLEDGEMENT and ack_entry:
-                    step.entry, step.done_at = ack_entry, ack_entry.at
-                elif kept == KeptBy.REFERRAL_DECISION and referral_entry:
-                    step.entry, step.done_at = referral_entry, referral_entry.at
+            # A step kept by a record is done by it; the others are ticked by hand, about half
+            # as the work goes and the rest when the concern is closed.
+            record = {
+                KeptBy.ACKNOWLEDGEMENT: ack_entry,
+                KeptBy.REFERRAL_DECISION: referral_entry,
+                KeptBy.REVIEW_MEETING: review_entry,
+            }.get(kept)
+            by_hand = kept is None and status != Status.REPORTED and rng.random() < 0.5
+            if record is not None or by_hand:
+                if record is not None:
+                    step.entry, step.done_at = record, record.at
                 else:
                     t = t + datetime.timedelta(minutes=rng.randint(5, 600))
                     step.done_at = t
@@ -272,6 +319,8 @@ def _batch(ctx, moments, number, workers, teachers, categories, weights) -> None
             step.entry_id = step.entry.pk
     ins.insert(ProcedureStep, steps)
     ins.insert(Referral, referrals)
+    ins.insert(ReviewMeeting, meetings)
+    ins.insert(NudesAnswer, answers)
     for at, actor, action, code, summary in events:
         ctx.audit.add(
             school_id=school.pk,

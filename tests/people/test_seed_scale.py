@@ -9,7 +9,17 @@ from django.urls import reverse
 from esafety.audit.models import AuditEvent
 from esafety.audit.selectors import chain_report
 from esafety.people.models import Guardian, Membership, Pupil, Role, School, User
-from incidents.models import Concern, ConcernPupil, ConcernStaff, ProcedureStep, TimelineEntry
+from incidents.models import (
+    Concern,
+    ConcernPupil,
+    ConcernStaff,
+    NudesAnswer,
+    ProcedureStep,
+    Referral,
+    ReviewMeeting,
+    TimelineEntry,
+)
+from incidents.procedure import missing_for_close
 from policies.models import Acceptance, Policy, PolicyVersion
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +97,21 @@ def test_it_names_the_accused_member_of_staff_on_staff_conduct_concerns():
     conduct = Concern.objects.filter(category="staff_conduct")
     assert conduct.exists()
     assert ConcernStaff.objects.filter(concern__in=conduct).count() == conduct.count()
+    # Worked sharing-nudes concerns have their review meeting and the five answers; a closed
+    # concern whose procedure needs a referral decision has one recorded.
+    nudes = Concern.objects.filter(category="nudes").exclude(status="reported")
+    assert nudes.exists()
+    assert ReviewMeeting.objects.filter(concern__in=nudes).count() == nudes.count()
+    assert NudesAnswer.objects.filter(concern__in=nudes).count() == 5 * nudes.count()
+    closed = Concern.objects.filter(
+        status="closed", steps__key__in=["referral_decision", "decision"]
+    )
+    assert closed.exists()
+    assert not closed.exclude(pk__in=Referral.objects.values("concern_id")).exists()
+    assert not ProcedureStep.objects.filter(concern__status="closed", state="open").exists()
+    # What the closing page asks for is there on every closed concern.
+    for concern in Concern.objects.filter(status="closed"):
+        assert missing_for_close(concern) == []
 
 
 def test_it_makes_the_ten_times_demo_school_from_its_options():
