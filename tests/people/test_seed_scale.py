@@ -143,3 +143,10 @@ def test_it_never_runs_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         _seed()
+
+
+def test_demo_totp_prints_the_code_of_a_scale_user_too():
+    _seed()
+    out = io.StringIO()
+    call_command("demo_totp", "dsl@s001.scale.esafety.test", stdout=out)
+    assert out.getvalue().strip().isdigit()
