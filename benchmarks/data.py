@@ -541,3 +541,65 @@ def _audit_events(school: School, target: int, rng: random.Random) -> None:
             AuditEvent.objects.bulk_create(batch)
             batch = []
     AuditEvent.objects.bulk_create(batch)
+
+
+def from_seed_scale(sizes: list[Size]) -> dict[str, BenchSchool]:
+    """The same schools, made by `manage.py seed_scale` (one school a size, --add): the personas
+    are its named users, the pages' records the busiest ones it made."""
+    import io
+
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from esafety.people.scale import NAMED_ROLES
+
+    schools = {}
+    for size in sizes:
+        call_command(
+            "seed_scale",
+            schools=1,
+            pupils=size.pupils,
+            concerns=size.concerns,
+            audit_events=size.audit_events,
+            add=True,
+            stdout=io.StringIO(),
+        )
+        school = School.objects.filter(urn__regex=r"^8\d{5}$").order_by("-id").first()
+        assert school is not None
+        people: dict[str, User] = {}
+        for role in NAMED_ROLES:
+            local = role.value.replace("_", "-")
+            people[role] = User.objects.get(
+                memberships__school=school, memberships__role=role, email__startswith=f"{local}@"
+            )
+        busiest_parent = (
+            Guardian.objects.filter(pupil__school=school, user__isnull=False)
+            .values("user")
+            .annotate(n=Count("id"))
+            .order_by("-n", "user")
+            .first()
+        )
+        assert busiest_parent is not None
+        people[Role.PARENT] = User.objects.get(pk=busiest_parent["user"])
+        bench = BenchSchool(
+            size=size,
+            school=school,
+            people=people,
+            pupils=list(Pupil.objects.filter(school=school, left_date=None).order_by("mis_id")),
+        )
+        bench.busy_pupil = (
+            Pupil.objects.filter(school=school)
+            .annotate(n=Count("concern_links"))
+            .order_by("-n", "id")
+            .first()
+        )
+        # A concern the DSL works and may open: one that names no member of staff.
+        bench.open_concern = (
+            Concern.objects.filter(school=school, status=Status.IN_PROGRESS)
+            .exclude(category=Category.STAFF_CONDUCT)
+            .order_by("-created_at")
+            .first()
+        )
+        bench.busiest_version = _busiest_version(school)
+        schools[size.label] = bench
+    return schools
