@@ -6,6 +6,8 @@
     manage.py seed_scale --schools 1 --factor 0.02     one school of 600 pupils
     manage.py seed_scale --schools 1 --pupils 2000 --concerns 1000 --audit-events 100000
                                                        the "10x demo school" of issue 9
+    manage.py seed_scale --schools 1 --pupils 200 --concerns 100 --audit-events 10000
+                                                       its 1x (the demo school's size)
 
 Each app adds its part through its contribution's `scale` (esafety/scale.py says what it is
 given). Refused in production, and on a database that has schools unless --add.
