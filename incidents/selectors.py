@@ -1,7 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -203,7 +203,7 @@ def _count_of(qs: QuerySet) -> Subquery:
     )
 
 
-def with_row_counts(concerns: Sequence[Concern]) -> list[Concern]:
+def with_row_counts(concerns: Iterable[Concern]) -> list[Concern]:
     """The rows shown, each with `steps_open` (required steps still to do) and `pupil_count`:
     one query over these rows' ids, whatever the size of the school."""
     rows = list(concerns)
@@ -220,7 +220,8 @@ def with_row_counts(concerns: Sequence[Concern]) -> list[Concern]:
         .values_list("pk", "steps_open", "pupil_count")
     }
     for concern in rows:
-        concern.steps_open, concern.pupil_count = counts[concern.pk]
+        # What .annotate() would have set, named the same for the templates.
+        concern.steps_open, concern.pupil_count = counts[concern.pk]  # type: ignore[attr-defined]
     return rows
 
 

@@ -1,7 +1,7 @@
 import datetime
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -78,7 +78,7 @@ class EventPage:
     has_newer: bool
     has_older: bool
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[AuditEvent]:
         return iter(self.events)
 
     def __len__(self) -> int:
