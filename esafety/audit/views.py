@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from esafety.audit.forms import AuditFilterForm, AuditPageForm
 from esafety.audit.selectors import (
-    audit_events_for_school,
+    audit_event_sources,
     audit_events_page,
     audit_people_for_school,
 )
@@ -20,7 +20,7 @@ def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, people=people)
     valid = form.is_valid() or not form.is_bound
     filters = form.cleaned_data if form.is_bound and valid else {}
-    events = audit_events_for_school(
+    sources = audit_event_sources(
         access=access,
         actor_code=filters.get("person"),
         object_code=filters.get("object_code", ""),
@@ -30,9 +30,9 @@ def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     if not valid:
         # A filter with a mistake in it shows nothing rather than everything, so nobody reads
         # the whole log believing it is the part they asked for.
-        events = events.none()
+        sources = [events.none() for events in sources]
     # Pages are found by id (keyset), never numbered: numbering would count the whole log.
-    page = audit_events_page(events, **AuditPageForm(request.GET).cursor(), size=PER_PAGE)
+    page = audit_events_page(sources, **AuditPageForm(request.GET).cursor(), size=PER_PAGE)
     # The pager's links keep the filters and replace the cursor.
     query = request.GET.copy()
     for cursor in ("before", "after", "page"):
