@@ -87,8 +87,12 @@ def concern_log(
             "A concern about a member of staff's conduct must name the member of staff."
         )
 
-    # Lock the school row so two concerns logged at once never get the same number.
-    School.objects.select_for_update().filter(pk=school.pk).first()
+    # Lock the school row so two concerns logged at once never get the same number. FOR NO KEY
+    # UPDATE, not FOR UPDATE: every insert that points at the school (an audit event, a pupil)
+    # takes a KEY SHARE lock on its row, which FOR UPDATE blocks; under load a request holding
+    # the audit chain's lock then waited on this one while this one waited on the chain's lock,
+    # and PostgreSQL killed one of them (the load test's only errors).
+    School.objects.select_for_update(no_key=True).filter(pk=school.pk).first()
     number = (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
     concern = Concern(
         school=school,

@@ -128,7 +128,9 @@ def apply_roster(
 ) -> tuple[dict, list[Entry]]:
     """Write a checked file. Call inside a transaction; raises Rejected (writing nothing) for
     problems that only the school's existing records reveal."""
-    School.objects.select_for_update().filter(pk=school.pk).first()  # one import at a time
+    # One import at a time; NO KEY UPDATE so inserts pointing at the school are not blocked (see
+    # incidents/services/log.py).
+    School.objects.select_for_update(no_key=True).filter(pk=school.pk).first()
     now = timezone.now()
     existing = {p.mis_id: p for p in Pupil.objects.filter(school=school)}
     classes = {c.name: c for c in SchoolClass.objects.filter(school=school)}
