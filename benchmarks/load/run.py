@@ -160,6 +160,9 @@ def run(args, work: Path, children: list, database_url: str, redis_url: str) -> 
         "DEFAULT_FROM_EMAIL": "esafety-load@example.org",
         "CACHE_URL": f"{redis_url}/{CACHE_DB}",
     }
+    # `make test` sets this for the browser tests' live server; production must never have it
+    # (check --deploy refuses it), so the server runs without it whoever started the run.
+    prod_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     collect_static(dev_env, prod_env, work)
     step(
         "check --deploy",
