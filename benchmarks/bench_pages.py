@@ -7,9 +7,8 @@
 It drops and re-creates the database DATABASE_URL names (default esafety_bench; its name must
 contain "bench", so a real database is never dropped), migrates it, and builds two schools in
 bulk: 1× (about the demo school: 200 pupils, 100 concerns, 10,000 audit events) and 10×, with
-`manage.py seed_scale` (`--data seed_scale`, the default) or the benchmark's own builder
-(`--data builder`, benchmarks/data.py: the apps' demo records through their services, then the
-history in bulk; the tiny test uses it). Then, in one process and one run:
+`manage.py seed_scale` (benchmarks/data.py: one seed_scale school a size, the project's one
+scale data set, which the tiny test uses too). Then, in one process and one run:
 
 - every page of PAGES and the two floors (a bare view rendering base.html for a signed-in
   member, a bare POST doing one INSERT: benchmarks/urls.py) are requested round-robin, at both
@@ -46,10 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/esafety_bench"
 RESULTS = ROOT / "benchmarks" / "results"
-DATA_SOURCES = {
-    "seed_scale": "manage.py seed_scale --schools 1 --add, once a size",
-    "builder": "benchmarks/data.py's builder",
-}
+DATA_SOURCE = "manage.py seed_scale --schools 1 --add, once a size"
 
 
 @dataclass(frozen=True)
@@ -428,16 +424,13 @@ def _recreate_database() -> None:
     connection.close()
 
 
-def build(sizes, verify_events: int = 0, source: str = "builder") -> dict:
+def build(sizes, verify_events: int = 0) -> dict:
     from benchmarks import data
     from benchmarks.urls import create_floor_table
     from esafety.audit.models import AuditEvent
 
     create_floor_table()
-    if source == "seed_scale":
-        schools = data.from_seed_scale(sizes)
-    else:
-        schools = {size.label: data.build_school(size, n) for n, size in enumerate(sizes)}
+    schools = data.from_seed_scale(sizes)
     total = AuditEvent.objects.count()
     if verify_events > total:
         # The trust's other schools, for verify_audit only: one more chain, as long as needed.
@@ -470,12 +463,6 @@ def main() -> None:
         default=0,
         help="top the audit table up to this many events before timing verify_audit",
     )
-    parser.add_argument(
-        "--data",
-        choices=("seed_scale", "builder"),
-        default="seed_scale",
-        help="who builds the schools: manage.py seed_scale, or benchmarks/data.py's own builder",
-    )
     parser.add_argument("--label", default="", help="added to the results file's name")
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args()
@@ -505,7 +492,7 @@ def main() -> None:
     _recreate_database()
     call_command("migrate", verbosity=0)
     sizes = [size_for(int(f)) for f in args.factors.split(",")]
-    schools = build(sizes, verify_events=args.verify_events, source=args.data)
+    schools = build(sizes, verify_events=args.verify_events)
     built = time.monotonic() - started
     print(f"database {name} built in {built:.0f} s; measuring…", file=sys.stderr, flush=True)
 
@@ -525,7 +512,7 @@ def main() -> None:
         f"- code: {_git_revision()}",
         f"- PostgreSQL database {name} on {connection.settings_dict['HOST'] or 'a socket'}; "
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs",
-        f"- data: {DATA_SOURCES[args.data]} ({sizes_text}); built in {built:.0f} s",
+        f"- data: {DATA_SOURCE} ({sizes_text}); built in {built:.0f} s",
         f"- {report.repetitions_done} interleaved repetitions after {args.warmup} warm-up"
         + (" (stopped by --time-limit)" if report.stopped_early else "")
         + f"; measuring took {took:.0f} s",

@@ -9,7 +9,7 @@ from benchmarks.urls import create_floor_table
 def test_it_measures_every_page_and_job(db, settings):
     settings.ROOT_URLCONF = "benchmarks.urls"
     create_floor_table()
-    schools = {size.label: data.build_school(size, n) for n, size in enumerate(data.TINY)}
+    schools = data.from_seed_scale(list(data.TINY))
 
     report = bench_pages.run(schools, repetitions=2, warmup=1, time_limit=120)
     text = bench_pages.markdown(report, ["# tiny"])
@@ -32,7 +32,8 @@ def test_it_measures_every_page_and_job(db, settings):
 def test_it_builds_a_valid_audit_chain(db):
     from esafety.audit.selectors import chain_report
 
-    data.build_school(data.TINY[0], 0)
+    data.from_seed_scale([data.TINY[0]])
+    data.audit_only_school(300)
 
     report = chain_report()
     assert report.breaks == []
