@@ -7,6 +7,7 @@ import random
 
 from django.contrib.auth.hashers import make_password
 
+from esafety.people.fictional import FIRST_NAMES, LAST_NAMES, RELATIONSHIPS
 from esafety.people.models import Guardian, Membership, Pupil, Role, School, SchoolClass, User
 from esafety.scale import Inserter, ScaleParent, ScalePupil, ScaleSchool, ScaleSizes
 
@@ -19,74 +20,6 @@ SCALE_DOMAIN = "scale.esafety.test"
 # Scale schools have URNs 800001, 800002, ...: out of the range of real English URNs.
 URN_BASE = 800000
 
-FIRST_NAMES = [
-    "Ada",
-    "Alfie",
-    "Amara",
-    "Arlo",
-    "Bea",
-    "Caleb",
-    "Cora",
-    "Dara",
-    "Eli",
-    "Elsie",
-    "Ezra",
-    "Faye",
-    "Finn",
-    "Freya",
-    "Gus",
-    "Hana",
-    "Idris",
-    "Isla",
-    "Jude",
-    "Kai",
-    "Lena",
-    "Leo",
-    "Mabel",
-    "Milo",
-    "Nia",
-    "Noor",
-    "Oren",
-    "Orla",
-    "Pip",
-    "Quinn",
-    "Rafi",
-    "Rosa",
-    "Sami",
-    "Tess",
-    "Theo",
-    "Una",
-    "Vik",
-    "Wren",
-    "Yara",
-    "Zeb",
-]
-LAST_NAMES = [
-    "Ashdown",
-    "Brambley",
-    "Coldharbour",
-    "Dunmore",
-    "Elmsworth",
-    "Fairweather",
-    "Gorsefield",
-    "Hartwell",
-    "Ivybridge",
-    "Juniper",
-    "Kestrel",
-    "Larkspur",
-    "Merriweather",
-    "Nettlebed",
-    "Oakhurst",
-    "Pennyworth",
-    "Quillfeather",
-    "Rookwood",
-    "Sallowby",
-    "Thistledown",
-    "Underhill",
-    "Vetchley",
-    "Willowmere",
-    "Yarrowby",
-]
 NAMED_ROLES = (
     Role.HEAD,
     Role.DSL,
@@ -98,7 +31,6 @@ NAMED_ROLES = (
 )
 # The roles that open child-protection records, and the chair: they sign in with a second factor.
 PRIVILEGED = (Role.HEAD, Role.DSL, Role.DEPUTY_DSL, Role.ONLINE_SAFETY_LEAD, Role.GOVERNOR)
-RELATIONSHIPS = ("Mother", "Father", "Carer", "Grandparent")
 
 
 def school_email(index: int, local: str) -> str:

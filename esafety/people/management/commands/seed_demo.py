@@ -12,80 +12,12 @@ from django.db import transaction
 from esafety.contributions import DemoSchool, contributions
 from esafety.people import services
 from esafety.people.access import is_privileged
+from esafety.people.fictional import FIRST_NAMES, LAST_NAMES, RELATIONSHIPS
 from esafety.people.models import Role, School, User
 
 DEMO_PASSWORD = "demo-esafety-2026"  # noqa: S105 (the demo school only; refused in production)
 DEMO_DOMAIN = "demo.esafety.test"
 
-# Every name here is invented for the demo.
-FIRST_NAMES = [
-    "Ada",
-    "Alfie",
-    "Amara",
-    "Arlo",
-    "Bea",
-    "Caleb",
-    "Cora",
-    "Dara",
-    "Eli",
-    "Elsie",
-    "Ezra",
-    "Faye",
-    "Finn",
-    "Freya",
-    "Gus",
-    "Hana",
-    "Idris",
-    "Isla",
-    "Jude",
-    "Kai",
-    "Lena",
-    "Leo",
-    "Mabel",
-    "Milo",
-    "Nia",
-    "Noor",
-    "Oren",
-    "Orla",
-    "Pip",
-    "Quinn",
-    "Rafi",
-    "Rosa",
-    "Sami",
-    "Tess",
-    "Theo",
-    "Una",
-    "Vik",
-    "Wren",
-    "Yara",
-    "Zeb",
-]
-LAST_NAMES = [
-    "Ashdown",
-    "Brambley",
-    "Coldharbour",
-    "Dunmore",
-    "Elmsworth",
-    "Fairweather",
-    "Gorsefield",
-    "Hartwell",
-    "Ivybridge",
-    "Juniper",
-    "Kestrel",
-    "Larkspur",
-    "Merriweather",
-    "Nettlebed",
-    "Oakhurst",
-    "Pennyworth",
-    "Quillfeather",
-    "Rookwood",
-    "Sallowby",
-    "Thistledown",
-    "Underhill",
-    "Vetchley",
-    "Willowmere",
-    "Yarrowby",
-]
 STAFF = [
     (Role.HEAD, "head", "Helen Marchbank"),
     (Role.DSL, "dsl", "Daniel Stroud"),
@@ -96,7 +28,6 @@ STAFF = [
     (Role.GOVERNOR, "governor", "Gordon Ravensworth"),
 ]
 YEARS = ["Year 3", "Year 4", "Year 5", "Year 6"]
-RELATIONSHIPS = ["Mother", "Father", "Carer", "Grandparent"]
 
 
 class Command(BaseCommand):
