@@ -58,16 +58,10 @@ def nothing_saved() -> None:
     assert stored_files() == []
 
 
-def _work_all_steps(concern, actor):
-    """Tick every step done by hand: the steps a record does (KEPT_BY) are left to the record."""
-    for step in concern.steps.filter(state=StepState.OPEN).exclude(key__in=KEPT_BY):
-        services.step_complete(actor=actor, concern=concern, step=step, done=True, note="Done.")
-
-
 def _nudes_ready(personas, log_concern):
     concern = log_concern("nudes")
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
-    _work_all_steps(concern, personas.dsl)
+    finish_steps(concern, personas.dsl)
     services.review_meeting_record(
         actor=personas.dsl,
         concern=concern,

@@ -8,7 +8,7 @@ import pytest
 from incidents import procedure, services
 from incidents.categories import CATEGORIES, KEPT_BY, Category
 from incidents.models import EntryKind, Status, StepState
-from tests.incidents.helpers import _answer_all, _close, _nudes_ready, _work_all_steps
+from tests.incidents.helpers import _answer_all, _close, _nudes_ready, finish_steps
 
 
 def test_it_refuses_to_close_with_a_required_step_open(personas, log_concern):
@@ -33,7 +33,7 @@ def test_it_closes_when_every_step_is_done_and_lists_all_that_is_missing_otherwi
 ):
     concern = log_concern("misinformation")
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
-    _work_all_steps(concern, personas.dsl)
+    finish_steps(concern, personas.dsl)
     with pytest.raises(services.ConcernError) as e:
         services.concern_close(
             actor=personas.dsl,
@@ -83,7 +83,7 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(personas, log_concer
 def test_reopen_needs_a_reason(personas, log_concern):
     concern = log_concern("misinformation")
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
-    _work_all_steps(concern, personas.dsl)
+    finish_steps(concern, personas.dsl)
     _close(personas, concern)
     with pytest.raises(services.ConcernError):
         services.concern_reopen(actor=personas.dsl, concern=concern, reason=" ")
@@ -103,7 +103,7 @@ def _ready_to_close(personas, log_concern, category):
     concern = log_concern(category, staff=staff)
     actor = personas.head if category == Category.STAFF_CONDUCT else personas.dsl
     services.concern_acknowledge(actor=actor, concern=concern)
-    _work_all_steps(concern, actor)
+    finish_steps(concern, actor)
     return concern, actor
 
 
@@ -198,7 +198,7 @@ def test_each_record_completes_its_step_with_a_link_to_it(personas, log_concern)
         assert (steps[key].state, steps[key].done_by) == (StepState.DONE, personas.dsl), key
     assert steps["inform_parents"].state == StepState.OPEN
 
-    _work_all_steps(concern, personas.dsl)
+    finish_steps(concern, personas.dsl)
     _close(personas, concern)
     parents = concern.steps.get(key="inform_parents")
     assert (parents.state, parents.done_by) == (StepState.DONE, personas.dsl)
@@ -259,7 +259,7 @@ def test_a_step_a_record_does_is_not_ticked_by_hand(personas, log_concern, key):
 def _closed(personas, log_concern):
     concern = log_concern("misinformation")
     services.concern_acknowledge(actor=personas.dsl, concern=concern)
-    _work_all_steps(concern, personas.dsl)
+    finish_steps(concern, personas.dsl)
     return _close(personas, concern)
 
 
