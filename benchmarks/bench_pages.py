@@ -10,9 +10,10 @@ bulk: 1× (about the demo school: 200 pupils, 100 concerns, 10,000 audit events)
 `manage.py seed_scale` (benchmarks/data.py: one seed_scale school a size, the project's one
 scale data set, which the tiny test uses too). Then, in one process and one run:
 
-- every page of PAGES and the two floors (a bare view rendering base.html for a signed-in
-  member, a bare POST doing one INSERT: benchmarks/urls.py) are requested round-robin, at both
-  sizes, `--repetitions` times after `--warmup` rounds. The GET pages go first, then the POSTs
+- every app's pages (the `bench` module its contribution names) and the two floors (a bare
+  view rendering base.html for a signed-in member, a bare POST doing one INSERT:
+  benchmarks/urls.py) are requested round-robin, at both sizes, `--repetitions` times after
+  `--warmup` rounds. The GET pages go first, then the POSTs
   (each logging POST adds an unacknowledged concern, which would grow the dashboards under
   measurement); each phase is interleaved with its own floor;
 - only the request is timed (Django's test client, in-process: the middleware, the view, the
@@ -26,9 +27,10 @@ The Markdown table is printed and written to benchmarks/results/<date>-<time>[-l
 The hand-off to Celery is switched off (the outbox sweep sends instead), so no broker is needed.
 """
 
+from __future__ import annotations
+
 import argparse
 import datetime
-import io
 import math
 import os
 import platform
@@ -39,6 +41,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from esafety.contributions import BenchPage
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,90 +54,22 @@ RESULTS = ROOT / "benchmarks" / "results"
 DATA_SOURCE = "manage.py seed_scale --schools 1 --add, once a size"
 
 
-@dataclass(frozen=True)
-class Page:
-    """One row of the benchmark: who opens what, and how. Adding a page is one line in PAGES."""
-
-    label: str
-    role: str
-    url: Callable  # (BenchSchool) -> str
-    method: str = "GET"
-    data: Callable | None = None  # (BenchSchool) -> dict, for a POST
-    floor: bool = False
-
-
-def school_url(name: str) -> Callable:
-    from django.urls import reverse
-
-    return lambda b: reverse(name, kwargs={"school": b.school.code})
-
-
-def _concern_url(b) -> str:
-    from django.urls import reverse
-
-    return reverse(
-        "incidents:detail", kwargs={"school": b.school.code, "code": b.open_concern.code}
-    )
-
-
-def _chronology_url(b) -> str:
-    from django.urls import reverse
-
-    return reverse(
-        "incidents:chronology", kwargs={"school": b.school.code, "code": b.busy_pupil.code}
-    )
-
-
-def _acceptances_url(b) -> str:
-    from django.urls import reverse
-
-    return reverse(
-        "policies:version_detail",
-        kwargs={"school": b.school.code, "version": b.busiest_version.code},
-    )
-
-
-def _concern_form(b) -> dict:
-    from django.utils import timezone
-
-    pupil = b.pupils[len(b.pupils) // 2]
-    return {
-        "category": "cyberbullying",
-        "told_dsl_in_person": "no",
-        "occurred_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
-        "location": "Year 5 classroom",
-        "what_happened": "Unkind messages about a pupil in the class group chat.",
-        "pupil": [str(pupil.code)],
-        f"role_{pupil.code}": "affected",
-    }
-
-
 def _floor_url(name: str) -> Callable:
     from django.urls import reverse
 
     return lambda b: reverse(name)
 
 
-def pages() -> list[Page]:
+def pages() -> list:
+    """The two floors (this benchmark's own URLconf) and every app's pages (its `bench` module,
+    named in its contribution: esafety/contributions.py)."""
+    from esafety import contributions
+    from esafety.contributions import BenchPage
     from esafety.people.models import Role
 
-    return [
-        Page("floor: base template", Role.DSL, _floor_url("bench_floor_page"), floor=True),
-        Page("school home", Role.STAFF, school_url("people:school_home")),
-        Page("DSL dashboard", Role.DSL, school_url("incidents:dashboard")),
-        Page("dashboard list", Role.DSL, school_url("incidents:dashboard_list")),
-        Page("concern detail", Role.DSL, _concern_url),
-        Page("reporter's list", Role.STAFF, school_url("incidents:mine")),
-        Page("pupils", Role.OFFICE, school_url("people:pupil_list")),
-        Page("chronology", Role.DSL, _chronology_url),
-        Page("audit log", Role.DSL, school_url("audit:event_list")),
-        Page("policy library", Role.ONLINE_SAFETY_LEAD, school_url("policies:library")),
-        Page("policy figures", Role.GOVERNOR, school_url("policies:figures")),
-        Page("acceptances (a version)", Role.ONLINE_SAFETY_LEAD, _acceptances_url),
-        Page("parent's AUP page", Role.PARENT, school_url("policies:accept")),
-        Page(
+    floors = [
+        BenchPage("floor: base template", Role.DSL, _floor_url("bench_floor_page"), floor=True),
+        BenchPage(
             "floor: one INSERT (POST)",
             Role.STAFF,
             _floor_url("bench_floor_insert"),
@@ -139,15 +77,13 @@ def pages() -> list[Page]:
             lambda b: {},
             floor=True,
         ),
-        Page(
-            "log a concern (POST)", Role.STAFF, school_url("incidents:new"), "POST", _concern_form
-        ),
     ]
+    return floors + contributions.bench_pages()
 
 
 @dataclass
 class Measured:
-    page: Page
+    page: BenchPage
     scale: str
     queries: int = 0
     bytes: int = 0
@@ -187,17 +123,17 @@ class Report:
     stopped_early: bool
 
 
-def _expected_status(page: Page) -> int:
+def _expected_status(page: BenchPage) -> int:
     return 302 if page.method == "POST" else 200
 
 
-def _request(client, page: Page, url: str, data: dict | None):
+def _request(client, page: BenchPage, url: str, data: dict | None):
     if page.method == "POST":
         return client.post(url, data or {})
     return client.get(url)
 
 
-def _clients(schools: dict, page_list: list[Page]) -> dict:
+def _clients(schools: dict, page_list: list[BenchPage]) -> dict:
     from django.test import Client
 
     clients = {}
@@ -265,45 +201,12 @@ def _job(label: str, run: Callable[[], object]) -> Job:
     return Job(label, first, first_q, str(result), again, again_q, str(again_result))
 
 
-def _verify_audit() -> str:
-    from django.core.management import call_command
-
-    out = io.StringIO()
-    call_command("verify_audit", stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
-
-
-def _a_week_on(task: Callable[[], object]) -> Callable[[], object]:
-    # Everyone joined and every version was published while the data was built: a week on,
-    # every acceptance still owed has its first reminder due.
-    import time_machine
-
-    def run() -> object:
-        with time_machine.travel(datetime.datetime.now(datetime.UTC) + WEEK_ON, tick=True):
-            return task()
-
-    return run
-
-
-WEEK_ON = datetime.timedelta(days=8)
-
-
 def jobs() -> list[tuple[str, Callable[[], object]]]:
-    from esafety.notify import tasks as notify_tasks
-    from incidents import tasks as incident_tasks
-    from policies import tasks as policy_tasks
+    """Every app's background jobs (its `bench` module), called as plain functions: in-process,
+    as a worker would run them, without the broker."""
+    from esafety import contributions
 
-    # Called as plain functions: in-process, as a worker would run them, without the broker.
-    return [
-        ("escalation (unacknowledged concerns)", incident_tasks.escalate_unacknowledged),
-        (
-            "policy reminders, a week on (acceptance, review)",
-            _a_week_on(policy_tasks.send_policy_reminders),
-        ),
-        ("daily digest", notify_tasks.send_daily_digests),
-        ("outbox sweep", notify_tasks.sweep_outbox),
-        ("verify_audit", _verify_audit),
-    ]
+    return [(job.label, job.run) for job in contributions.bench_jobs()]
 
 
 def run(

@@ -12,9 +12,6 @@ from django.db.models import Count
 
 from esafety.people.models import Guardian, Pupil, Role, School, User
 from esafety.people.scale import NAMED_ROLES
-from incidents.categories import Category
-from incidents.models import Concern, Status
-from policies.models import PolicyVersion, VersionStatus
 
 
 @dataclass(frozen=True)
@@ -46,26 +43,12 @@ class BenchSchool:
     school: School
     people: dict[str, User]
     pupils: list[Pupil] = field(default_factory=list)
-    # The pupil with the longest history (the chronology page), and an open concern the DSL
-    # works (the concern page), with a full timeline.
-    busy_pupil: Pupil | None = None
-    open_concern: Concern | None = None
-    # The published version with the most acceptances (the acceptances page).
-    busiest_version: PolicyVersion | None = None
-
-
-def _busiest_version(school: School) -> PolicyVersion | None:
-    return (
-        PolicyVersion.objects.filter(policy__school=school, status=VersionStatus.PUBLISHED)
-        .annotate(n=Count("acceptances"))
-        .order_by("-n", "id")
-        .first()
-    )
 
 
 def from_seed_scale(sizes: list[Size]) -> dict[str, BenchSchool]:
     """The schools, made by `manage.py seed_scale` (one school a size, --add): the personas
-    are its named users, the pages' records the busiest ones it made."""
+    are its named users (and the parent with the most children); each page finds its own
+    records (its app's bench module)."""
     schools = {}
     for size in sizes:
         _seed_scale_school(
@@ -87,28 +70,12 @@ def from_seed_scale(sizes: list[Size]) -> dict[str, BenchSchool]:
         )
         assert busiest_parent is not None
         people[Role.PARENT] = User.objects.get(pk=busiest_parent["user"])
-        bench = BenchSchool(
+        schools[size.label] = BenchSchool(
             size=size,
             school=school,
             people=people,
             pupils=list(Pupil.objects.filter(school=school, left_date=None).order_by("mis_id")),
         )
-        bench.busy_pupil = (
-            Pupil.objects.filter(school=school)
-            .annotate(n=Count("concern_links"))
-            .order_by("-n", "id")
-            .first()
-        )
-        # A concern the DSL works and may open: one that names no member of staff.
-        # (A tiny school may have none in progress: then the newest open one, then any.)
-        workable = Concern.objects.filter(school=school).exclude(category=Category.STAFF_CONDUCT)
-        bench.open_concern = (
-            workable.filter(status=Status.IN_PROGRESS).order_by("-created_at").first()
-            or workable.exclude(status=Status.CLOSED).order_by("-created_at").first()
-            or workable.order_by("-created_at").first()
-        )
-        bench.busiest_version = _busiest_version(school)
-        schools[size.label] = bench
     return schools
 
 

@@ -8,6 +8,7 @@ editing the shared code.
 """
 
 import datetime
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -84,6 +85,29 @@ class DigestSource:
 
 
 @dataclass(frozen=True)
+class BenchPage:
+    """A row of `make bench`: a page a member opens daily, who opens it and how. `url` and `data`
+    take the benchmark's school (benchmarks/data.py's BenchSchool: `.school`, `.people` by role,
+    `.pupils`) and find the records they need themselves; they run once, before timing."""
+
+    label: str
+    role: str
+    url: Callable  # (BenchSchool) -> str
+    method: str = "GET"
+    data: Callable | None = None  # (BenchSchool) -> dict, for a POST
+    floor: bool = False
+
+
+@dataclass(frozen=True)
+class BenchJob:
+    """A background job `make bench` times: run twice in-process, as a worker would, over every
+    school (the second run shows what it costs with nothing left to do)."""
+
+    label: str
+    run: Callable[[], object]
+
+
+@dataclass(frozen=True)
 class Contribution:
     app: str  # the app's label
     nav: tuple[NavEntry, ...] = ()
@@ -104,6 +128,9 @@ class Contribution:
     # Celery beat entries, by name: {"task": "app.tasks.name", "schedule": ...}, each with a
     # comment where it is declared saying when it runs in words.
     beat: Mapping[str, dict] = field(default_factory=dict)
+    # The app's rows in `make bench`: a module (say "incidents.bench") with pages() ->
+    # tuple[BenchPage, ...] and/or jobs() -> tuple[BenchJob, ...]. Only the benchmark imports it.
+    bench: str = ""
 
 
 _registry: dict[str, Contribution] = {}
@@ -195,6 +222,19 @@ def figures(*, school: School, start: datetime.date, end: datetime.date) -> dict
 def digest_sources() -> Iterator[DigestSource]:
     for c in contributions():
         yield from c.digest
+
+
+def _bench_rows(kind: str) -> list:
+    modules = [importlib.import_module(c.bench) for c in contributions() if c.bench]
+    return [row for module in modules if hasattr(module, kind) for row in getattr(module, kind)()]
+
+
+def bench_pages() -> list[BenchPage]:
+    return _bench_rows("pages")
+
+
+def bench_jobs() -> list[BenchJob]:
+    return _bench_rows("jobs")
 
 
 def beat_schedule() -> dict[str, dict]:

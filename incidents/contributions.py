@@ -51,6 +51,7 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 
 CONTRIBUTION = Contribution(
     app="incidents",
+    bench="incidents.bench",
     nav=(
         NavEntry("Safeguarding", "Log a concern", "incidents:new"),
         NavEntry("Safeguarding", "My concerns", "incidents:mine"),

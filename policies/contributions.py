@@ -53,6 +53,7 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 
 CONTRIBUTION = Contribution(
     app="policies",
+    bench="policies.bench",
     nav=(
         NavEntry("Policies", "Policies", "policies:library"),
         NavEntry("Policies", "Policy figures", "policies:figures"),

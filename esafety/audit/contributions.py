@@ -6,6 +6,7 @@ from esafety.contributions import Contribution, HomeCard, NavEntry
 
 CONTRIBUTION = Contribution(
     app="audit",
+    bench="esafety.audit.bench",
     nav=(NavEntry("School", "Audit log", "audit:event_list"),),
     home=(HomeCard("Audit log", "audit/_home_audit.html", "audit:event_list", order=70),),
     beat={

@@ -6,6 +6,7 @@ from esafety.contributions import Contribution
 
 CONTRIBUTION = Contribution(
     app="notify",
+    bench="esafety.notify.bench",
     beat={
         # Every minute: send any outbox message that the request's after-commit hand-off could
         # not (broker down, worker killed mid-send).

@@ -5,6 +5,7 @@ from esafety.people.models import Role
 
 CONTRIBUTION = Contribution(
     app="people",
+    bench="esafety.people.bench",
     nav=(
         NavEntry("Pupils", "Pupils", "people:pupil_list"),
         NavEntry("Pupils", "Roster import", "people:roster_list"),
