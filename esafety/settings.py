@@ -108,6 +108,10 @@ INSTALLED_APPS = [
     "esafety.notify",
     "policies",
     "incidents",
+    "consent",
+    "devices",
+    "training",
+    "filtering",
 ]
 
 MIDDLEWARE = [

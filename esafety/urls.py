@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("esafety.audit.urls")),
     path("", include("incidents.urls")),
     path("", include("policies.urls")),
+    path("", include("consent.urls")),
+    path("", include("devices.urls")),
+    path("", include("training.urls")),
+    path("", include("filtering.urls")),
 ]
 
 if settings.ESAFETY_ADMIN_ENABLED:

@@ -22,7 +22,9 @@ signed-in users get: a status code, "login" (a redirect to the sign-in page) or
 "redirect:<url name>" (a redirect to that page).
 """
 
+import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from esafety.people.models import Role
 
@@ -234,3 +236,14 @@ OTHER_PAGES |= {
     "policies:kiosk": Page(anonymous=404, signed_in=404, kwargs=NO_KIOSK),
     "policies:kiosk_thanks": Page(anonymous=404, signed_in=404, kwargs=NO_KIOSK),
 }
+
+# Each later app keeps its rows in tests/<app>/access_rows.py (SCHOOL_PAGES, OTHER_PAGES, and
+# objects(school, office) building what its URLs name), so apps built side by side never edit
+# this file at once.
+APP_ROWS = [
+    importlib.import_module(f"tests.{path.parent.name}.access_rows")
+    for path in sorted(Path(__file__).parent.glob("*/access_rows.py"))
+]
+for _module in APP_ROWS:
+    SCHOOL_PAGES |= _module.SCHOOL_PAGES
+    OTHER_PAGES |= _module.OTHER_PAGES

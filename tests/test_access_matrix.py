@@ -165,13 +165,16 @@ def objects(personas):
             pupils=[incidents_services.InvolvedPupil(pupil, "affected")],
             files=[SimpleUploadedFile("shot.png", PNG, content_type="image/png")],
         )
-        return {
+        made = {
             "pupil": pupil.code,
             "invitation": invitation.code,
             "roster_import": roster_import.code,
             **_concern_objects(concern),
             **_library_objects(school, office),
         }
+        for module in access_table.APP_ROWS:
+            made |= module.objects(school, office)
+        return made
 
     other_office = UserFactory(email="office@birchwood.test")
     objs = {

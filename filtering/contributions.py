@@ -1,0 +1,6 @@
+"""What the Filtering and monitoring app adds to the shared pages
+(esafety/contributions.py reads it)."""
+
+from esafety.contributions import Contribution
+
+CONTRIBUTION = Contribution(app="filtering")
