@@ -57,6 +57,18 @@ class PupilLink:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A section an app adds to another app's record page: the host names the page (say
+    "incidents:concern"), `context(access, record)` returns the template's context, or None
+    when the panel has nothing to show this reader about this record. It runs on every view of
+    the page, so it issues a constant number of queries."""
+
+    host: str
+    template: str
+    context: Callable[[SchoolAccess, object], dict | None]
+
+
+@dataclass(frozen=True)
 class DemoSchool:
     """What `seed_demo` has made before the apps add theirs: the school, one user per role (keyed
     by role value, "parent" included) and the pupils."""
@@ -113,6 +125,8 @@ class Contribution:
     nav: tuple[NavEntry, ...] = ()
     home: tuple[HomeCard, ...] = ()
     pupil_links: tuple[PupilLink, ...] = ()
+    # Sections on other apps' record pages (a concern's devices held as evidence, say).
+    panels: tuple[Panel, ...] = ()
     # Templates shown at the top of every page for a signed-in member; each decides for itself
     # whether it has anything to say (from the app's own context processor).
     banners: tuple[str, ...] = ()
@@ -205,6 +219,16 @@ def pupil_links(access: SchoolAccess) -> list[PupilLink]:
     return [
         link for c in contributions() for link in c.pupil_links if may_open(access, link.url_name)
     ]
+
+
+def panels(host: str, access: SchoolAccess, record: object) -> list[tuple[str, dict]]:
+    """The (template, context) of every panel other apps add to the `host` page for `record`."""
+    shown = []
+    for c in contributions():
+        for panel in c.panels:
+            if panel.host == host and (context := panel.context(access, record)) is not None:
+                shown.append((panel.template, {"access": access, "record": record, **context}))
+    return shown
 
 
 def banners() -> list[str]:

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from esafety import contributions
 from esafety.actions import run_service
 from esafety.people import selectors as people_selectors
 from esafety.people.access import SchoolAccess, school_view
@@ -155,6 +156,9 @@ def _render_detail(
         # The same list the closing page shows, so "what is left" never differs between them.
         "missing": [] if closed else procedure.missing_for_close(concern, review),
         "pupil_links": list(concern.pupil_links.all()),
+        # Other apps' sections about this concern (devices held as evidence, filtering
+        # decisions it led to), each deciding for itself what this reader may see.
+        "panels": contributions.panels("incidents:concern", access, concern),
         "can_see_chronology": access.has(*CHRONOLOGY_ROLES),
         "closed": closed,
         "status_form": None
