@@ -120,6 +120,19 @@ class BenchJob:
 
 
 @dataclass(frozen=True)
+class AcceptedDocument:
+    """A document members read and sign, in the edition in force, with who signed that edition
+    (user ids). Another app shows read-and-sign through it (training's KCSIE column) without
+    importing the app that keeps the documents; a new edition starts again from nobody."""
+
+    code: UUID
+    title: str
+    edition: str
+    audiences: frozenset[str]
+    accepted_by: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Contribution:
     app: str  # the app's label
     nav: tuple[NavEntry, ...] = ()
@@ -145,6 +158,9 @@ class Contribution:
     # The app's rows in `make bench`: a module (say "incidents.bench") with pages() ->
     # tuple[BenchPage, ...] and/or jobs() -> tuple[BenchJob, ...]. Only the benchmark imports it.
     bench: str = ""
+    # Documents members read and sign: accepted_documents(school=) -> list[AcceptedDocument],
+    # in a constant number of queries.
+    accepted_documents: Callable[..., list[AcceptedDocument]] | None = None
 
 
 _registry: dict[str, Contribution] = {}
@@ -241,6 +257,15 @@ def figures(*, school: School, start: datetime.date, end: datetime.date) -> dict
     return {
         c.app: c.figures(school=school, start=start, end=end) for c in contributions() if c.figures
     }
+
+
+def accepted_documents(*, school: School) -> list[AcceptedDocument]:
+    return [
+        d
+        for c in contributions()
+        if c.accepted_documents
+        for d in c.accepted_documents(school=school)
+    ]
 
 
 def digest_sources() -> Iterator[DigestSource]:

@@ -6,6 +6,7 @@ import datetime
 from celery.schedules import crontab
 
 from esafety.contributions import (
+    AcceptedDocument,
     Contribution,
     DigestLine,
     DigestSource,
@@ -51,6 +52,34 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
     ]
 
 
+def _accepted_documents(*, school) -> list[AcceptedDocument]:
+    # Read-and-sign for other apps (training's KCSIE column): each published version that must
+    # be accepted, and who accepted it for themselves. Two queries, whatever the school's size.
+    from policies.models import Acceptance, AcceptanceKind
+    from policies.selectors.library import published_versions
+
+    versions = list(
+        published_versions(school=school)
+        .filter(policy__requires_acceptance=True)
+        .prefetch_related("policy__applies_to")
+    )
+    signed: dict[int, set[int]] = {v.pk: set() for v in versions}
+    for version_id, user_id in Acceptance.objects.filter(
+        version__in=versions, kind=AcceptanceKind.OWN
+    ).values_list("version_id", "user_id"):
+        signed[version_id].add(user_id)
+    return [
+        AcceptedDocument(
+            code=v.policy.code,
+            title=v.policy.title,
+            edition=v.number,
+            audiences=frozenset(v.policy.audiences),
+            accepted_by=frozenset(signed[v.pk]),
+        )
+        for v in versions
+    ]
+
+
 CONTRIBUTION = Contribution(
     app="policies",
     bench="policies.bench",
@@ -76,6 +105,7 @@ CONTRIBUTION = Contribution(
     banners=("policies/_banner.html",),
     demo=_demo,
     scale=_scale,
+    accepted_documents=_accepted_documents,
     figures=_figures,
     digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),
     beat={
