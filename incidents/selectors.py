@@ -161,6 +161,11 @@ class ConcernFilters:
     open_only: bool = False
 
 
+# What a row of the dashboard's lists shows: loading the narrative and the outcome of every row
+# (long text) for a list that shows neither was most of the rows' cost.
+ROW_FIELDS = ("id", "code", "school_id", "category", "status", "immediate_risk", "created_at")
+
+
 def concern_list(access: SchoolAccess, filters: ConcernFilters) -> QuerySet[Concern]:
     """The filtered concerns, newest first after those with a child at immediate risk.
 
@@ -187,7 +192,7 @@ def concern_list(access: SchoolAccess, filters: ConcernFilters) -> QuerySet[Conc
         qs = qs.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(created_at__date__lte=filters.date_to)
-    return qs.select_related("reported_by").order_by("-immediate_risk", "-created_at", "-id")
+    return qs.only(*ROW_FIELDS).order_by("-immediate_risk", "-created_at", "-id")
 
 
 def _open_required_steps() -> QuerySet[ProcedureStep]:
@@ -204,24 +209,23 @@ def _count_of(qs: QuerySet) -> Subquery:
 
 
 def with_row_counts(concerns: Iterable[Concern]) -> list[Concern]:
-    """The rows shown, each with `steps_open` (required steps still to do) and `pupil_count`:
-    one query over these rows' ids, whatever the size of the school."""
+    """The rows shown, each with `steps_open` (required steps still to do): one query over these
+    rows' steps alone (the step table's concern index), whatever the size of the school."""
     rows = list(concerns)
     if not rows:
         return rows
-    counts = {
-        pk: (steps, pupils)
-        for pk, steps, pupils in Concern.objects.filter(pk__in=[c.pk for c in rows])
-        .order_by()
-        .annotate(
-            steps_open=_count_of(_open_required_steps()),
-            pupil_count=_count_of(ConcernPupil.objects.filter(concern=OuterRef("pk"))),
+    counts = dict(
+        ProcedureStep.objects.filter(
+            concern_id__in=[c.pk for c in rows], state=StepState.OPEN, required=True
         )
-        .values_list("pk", "steps_open", "pupil_count")
-    }
+        .order_by()
+        .values_list("concern_id")
+        .annotate(n=Count("id"))
+        .values_list("concern_id", "n")
+    )
     for concern in rows:
         # What .annotate() would have set, named the same for the templates.
-        concern.steps_open, concern.pupil_count = counts[concern.pk]  # type: ignore[attr-defined]
+        concern.steps_open = counts.get(concern.pk, 0)  # type: ignore[attr-defined]
     return rows
 
 
@@ -259,6 +263,7 @@ def unacknowledged(access: SchoolAccess, limit: int) -> list[Concern]:
     return list(
         _unacknowledged(access)
         .select_related("reported_by")
+        .only(*ROW_FIELDS, "reported_by__full_name", "reported_by__email")
         .annotate(
             child_protection=Case(
                 When(category__in=CHILD_PROTECTION, then=Value(1)),
@@ -318,7 +323,7 @@ def steps_outstanding(access: SchoolAccess, limit: int = 10) -> tuple[list[Conce
     qs = (
         concerns_for(access).filter(status__in=OPEN_STATUSES).filter(Exists(_open_required_steps()))
     )
-    shown = with_row_counts(qs.order_by("created_at", "id")[:limit])
+    shown = with_row_counts(qs.only(*ROW_FIELDS).order_by("created_at", "id")[:limit])
     return shown, qs.count()
 
 
@@ -328,6 +333,7 @@ def awaiting_agency(access: SchoolAccess, limit: int) -> list[Concern]:
     return list(
         concerns_for(access)
         .filter(status=Status.AWAITING_AGENCY)
+        .only(*ROW_FIELDS, "updated_at")
         .prefetch_related(
             Prefetch(
                 "referrals",
