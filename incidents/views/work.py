@@ -438,12 +438,25 @@ def attachment(request: HttpRequest, access: SchoolAccess, code: UUID, attachmen
 # The pupil chronology.
 
 
+def _uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
+
+
 @school_view(*CHRONOLOGY_ROLES)
 def chronology(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     pupil = get_object_or_404(
         people_selectors.pupils_for_school(school=access.school, on_roll=False), code=code
     )
-    links = selectors.pupil_concern_links(access, pupil)
+    links, older_concerns = selectors.pupil_concern_links(access, pupil)
+    page = selectors.chronology(
+        access,
+        pupil,
+        before=_uuid(request.GET.get("before")),
+        after=_uuid(request.GET.get("after")),
+    )
     services.concerns_record_read(
         actor=request.user,
         school=access.school,
@@ -458,6 +471,9 @@ def chronology(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRe
             "nav": nav_for(access),
             "pupil": pupil,
             "links": links,
-            "entries": selectors.chronology(access, pupil),
+            "older_concerns": older_concerns,
+            "entries": page.entries,
+            "earlier": page.earlier,
+            "later": page.later,
         },
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
+from esafety.people.access import school_access
 from incidents import services
 from incidents.models import PupilRole
 from tests.factories import PupilFactory
@@ -159,3 +160,42 @@ def test_it_runs_the_same_queries_for_2_concerns_as_for_8(
     assert count() == small
     # Every concern shown is still audited, one event each.
     assert AuditEvent.objects.filter(action="chronology.read").count() == 2 * 2 + 2 * 8
+
+
+def test_it_shows_a_long_history_a_page_at_a_time(personas, client_for, log_concern, flagged):
+    from incidents import selectors
+
+    involved = [services.InvolvedPupil(flagged, PupilRole.AFFECTED)]
+    start = timezone.now() - datetime.timedelta(days=30)
+    concerns = []
+    for day in range(5):
+        with time_machine.travel(start + datetime.timedelta(days=day), tick=False):
+            concerns.append(log_concern("cyberbullying", pupils=involved))
+    for day, concern in enumerate(concerns):
+        with time_machine.travel(start + datetime.timedelta(days=10 + day), tick=False):
+            services.concern_add_note(actor=personas.dsl, concern=concern, text=f"Note {day}.")
+    client = client_for(personas.dsl)
+    dsl = school_access(personas.dsl, personas.school.code)
+    every = [e.pk for e in selectors.chronology(dsl, flagged, size=1000).entries]
+    assert len(every) == 10
+
+    # Four a page: the newest four first, oldest first within the page.
+    newest = selectors.chronology(dsl, flagged, size=4)
+    assert [e.pk for e in newest.entries] == every[-4:]
+    assert newest.later is None and newest.earlier == newest.entries[0].code
+    middle = selectors.chronology(dsl, flagged, before=newest.earlier, size=4)
+    assert [e.pk for e in middle.entries] == every[2:6]
+    oldest = selectors.chronology(dsl, flagged, before=middle.earlier, size=4)
+    assert [e.pk for e in oldest.entries] == every[:2]
+    assert oldest.earlier is None and oldest.later == oldest.entries[-1].code
+    back = selectors.chronology(dsl, flagged, after=oldest.later, size=4)
+    assert [e.pk for e in back.entries] == every[2:6]
+
+    # The page itself: the newest page, with a link to the earlier entries that works.
+    page = client.get(chronology_url(flagged))
+    assert len(page.context["entries"]) == 10 and page.context["earlier"] is None
+    # An entry of another pupil's chronology names no page here: the newest page is shown.
+    other = log_concern("misuse")
+    foreign = other.entries.get().code
+    assert client.get(chronology_url(flagged), {"before": foreign}).context["later"] is None
+    assert client.get(chronology_url(flagged), {"before": "not-a-code"}).status_code == 200
