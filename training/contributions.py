@@ -1,6 +1,88 @@
-"""What the Training app adds to the shared pages
-(esafety/contributions.py reads it)."""
+"""What the training app adds to the shared pages: its menu, home card, demo and scale data,
+governors' figures, digest lines, beat entry and benchmark rows (esafety/contributions.py reads
+them)."""
 
-from esafety.contributions import Contribution
+import datetime
 
-CONTRIBUTION = Contribution(app="training")
+from celery.schedules import crontab
+
+from esafety.contributions import (
+    Contribution,
+    DigestLine,
+    DigestSource,
+    HomeCard,
+    NavEntry,
+)
+from esafety.people.access import SchoolAccess
+from esafety.people.models import Role
+
+
+def _demo(demo) -> None:
+    from training.demo import seed_training
+
+    seed_training(school=demo.school, people=demo.people, pupils=demo.pupils)
+
+
+def _scale(school) -> None:
+    from training.scale import seed
+
+    seed(school)
+
+
+def _figures(*, school, start: datetime.date, end: datetime.date):
+    from training.compliance import figures
+
+    return figures(school=school, start=start, end=end)
+
+
+def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
+    from training.selectors.matrix import build_matrix
+    from training.selectors.records import unverified
+
+    lines = []
+    waiting = unverified(access)[1]
+    if waiting:
+        lines.append(
+            DigestLine(
+                f"{waiting} training record{'s' if waiting != 1 else ''} to check",
+                "training:to_verify",
+                (access.school.code,),
+            )
+        )
+    matrix = build_matrix(school=access.school, today=today)
+    lapsed = sum(c["expired"] for c in matrix.totals)
+    if lapsed:
+        lines.append(
+            DigestLine(
+                f"{lapsed} training record{'s have' if lapsed != 1 else ' has'} lapsed",
+                "training:matrix",
+                (access.school.code,),
+            )
+        )
+    return lines
+
+
+CONTRIBUTION = Contribution(
+    app="training",
+    bench="training.bench",
+    nav=(
+        NavEntry("School", "My training", "training:mine"),
+        NavEntry("School", "Training matrix", "training:matrix"),
+        NavEntry("School", "Engagement events", "training:engagement"),
+        NavEntry("School", "Training courses", "training:courses"),
+    ),
+    home=(HomeCard("Training", "training/_home.html", "training:mine", order=40),),
+    demo=_demo,
+    scale=_scale,
+    figures=_figures,
+    digest=(DigestSource(frozenset({Role.ONLINE_SAFETY_LEAD, Role.DSL, Role.HEAD}), _digest),),
+    beat={
+        # Every day at 06:30: training reminders (30 days before a record lapses, on the day,
+        # then weekly; induction due; the online safety lead's weekly summary and the term's
+        # missing lessons). Keyed rows, so a second run the same day sends nothing more.
+        "training-reminders": {
+            "task": "training.tasks.send_training_reminders",
+            "schedule": crontab(hour=6, minute=30),
+        },
+    },
+)
