@@ -1,0 +1,158 @@
+"""Confiscated devices: the list, confiscating, a device's page and chain, moving, release."""
+
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from devices import pdf
+from devices.forms import (
+    OTHER,
+    ConfiscateForm,
+    EvidenceReleaseForm,
+    MoveForm,
+    PoliceForm,
+    ReleaseForm,
+)
+from devices.models import Device
+from devices.selectors import held as selectors
+from devices.services import custody as services
+from devices.views.common import HANDLERS
+from esafety.actions import run_service, submit_form
+from esafety.people.access import SchoolAccess, school_view
+from esafety.people.models import Guardian, Role
+from esafety.people.navigation import nav_for
+
+
+def _device(access: SchoolAccess, code: UUID) -> Device:
+    device = selectors.device_for(access, code)
+    if device is None:
+        raise Http404("No such device")
+    return device
+
+
+@school_view(*HANDLERS)
+def held(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    devices, total = selectors.held(access, evidence=False)
+    evidence, evidence_total = selectors.held(access, evidence=True)
+    return render(
+        request,
+        "devices/held.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "devices": devices,
+            "total": total,
+            "evidence": evidence,
+            "evidence_total": evidence_total,
+            "closed": selectors.recently_closed(access),
+        },
+    )
+
+
+@school_view(*HANDLERS)
+def confiscate(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    form = ConfiscateForm(request.POST or None, school=access.school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made: list[Device] = []
+
+        def do() -> None:
+            made.append(
+                services.device_confiscate(
+                    actor=access.user,
+                    pupil=data["pupil"],
+                    kind=data["kind"],
+                    description=data["description"],
+                    reason=data["reason"],
+                    held_at=data["held_at"],
+                    condition=data["condition"],
+                    medical_confirmed=data["medical_confirmed"],
+                )
+            )
+
+        # A medical-exception phone is refused with a warning on the form until the box
+        # saying a senior leader agreed is ticked (services.custody.MedicalPhoneWarning).
+        if submit_form(request, form, do, "The device is recorded and its chain begun."):
+            return redirect("devices:device", access.school.code, made[0].code)
+    return render(
+        request,
+        "devices/confiscate.html",
+        {"access": access, "nav": nav_for(access), "form": form},
+    )
+
+
+@school_view(*HANDLERS)
+def device(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    found = _device(access, code)
+    is_dsl = access.has(Role.DSL)
+    return render(
+        request,
+        "devices/device_detail.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "device": found,
+            "chain": selectors.chain(found),
+            "move_form": MoveForm(),
+            "police_form": PoliceForm() if found.is_evidence and is_dsl and found.held else None,
+            "evidence_release_form": EvidenceReleaseForm()
+            if found.is_evidence and is_dsl and found.held
+            else None,
+        },
+    )
+
+
+@school_view(*HANDLERS)
+@require_POST
+def move(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    found = _device(access, code)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: services.device_move(
+                actor=access.user,
+                device=found,
+                place=form.cleaned_data["place"],
+                person=form.cleaned_data["person"],
+            ),
+            "The movement is added to the chain of custody.",
+        )
+    return redirect("devices:device", access.school.code, found.code)
+
+
+@school_view(*HANDLERS)
+def release(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    found = _device(access, code)
+    guardians = list(Guardian.objects.filter(pupil_id=found.pupil_id).order_by("full_name"))
+    form = ReleaseForm(request.POST or None, guardians=guardians)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if submit_form(
+            request,
+            form,
+            lambda: services.device_release(
+                actor=access.user,
+                device=found,
+                guardian=form.guardian() if data["to"] != OTHER else None,
+                other_name=data["other_name"],
+                other_reason=data["other_reason"],
+                signature=data["signature"],
+            ),
+            "The device is released and signed for.",
+        ):
+            return redirect("devices:device", access.school.code, found.code)
+    return render(
+        request,
+        "devices/device_release.html",
+        {"access": access, "nav": nav_for(access), "device": found, "form": form},
+    )
+
+
+@school_view(*HANDLERS)
+def custody_pdf(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    found = _device(access, code)
+    services.chain_printed(actor=access.user, device=found)
+    return pdf.custody_response(device=found, chain=selectors.chain(found))
