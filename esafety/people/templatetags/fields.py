@@ -1,12 +1,16 @@
-"""`{% field form.name %}`: a form field in Bootstrap 5's markup, written in Python.
+"""`{% field form.name %}` and `{% fields form %}`: form fields in Bootstrap 5's markup, in Python.
 
-The same markup crispy-forms gives a select, a text or a date input (label, control, errors,
-help text, the required mark), without rendering four nested templates per field: on the pages
-opened all day (the dashboard's filters, a concern's status form) crispy's templates were a
-tenth of the page's time. Any other widget falls back to crispy.
+The markup crispy-forms gives (with this project's templates/bootstrap5 overrides) a select, a
+text, date or number input, a textarea and a set of radio buttons: label tied to the control,
+the required mark, the help text and errors tied to it with aria-describedby. Without rendering
+four nested templates per field: a concern's page draws a form for every step and every
+timeline entry, and crispy's templates were over half of that page's time.
+
+A form with errors, and any other widget, is drawn by crispy itself: the error summary and the
+rare widgets keep their one implementation.
 """
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
@@ -16,99 +20,190 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 REQUIRED_MARK = mark_safe(' <span class="required-mark" aria-hidden="true">(required)</span>')
+INPUT_TYPES = {"text", "date", "datetime-local", "email", "number", "search", "tel", "url"}
 
 
 def _attrs(attrs: dict) -> SafeString:
+    shown = {k: v for k, v in attrs.items() if v is not None and v is not False}
     return format_html_join(
-        "",
-        ' {}="{}"',
-        ((k, v) for k, v in attrs.items() if v is not None and v is not False and v is not True),
-    ) + mark_safe("".join(f" {k}" for k, v in attrs.items() if v is True))  # noqa: S308
+        "", " {}", ((k,) for k, v in shown.items() if v is True)
+    ) + format_html_join("", ' {}="{}"', ((k, v) for k, v in shown.items() if v is not True))
 
 
-def _options(field: BoundField) -> SafeString:
-    value = field.value()
-    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value or "")}
+def _kind(widget: forms.Widget) -> str | None:
+    if type(widget) is forms.Select:
+        return "select"
+    if type(widget) is forms.Textarea:
+        return "textarea"
+    if type(widget) is forms.RadioSelect:
+        return "radio"
+    if isinstance(widget, Input) and widget.input_type in INPUT_TYPES:
+        return "input"
+    return None
+
+
+def _control_attrs(bound: BoundField, base: str) -> dict:
+    widget = bound.field.widget
+    errors = bound.errors
+    extra = widget.attrs.get("class", "")
+    attrs = {
+        **{k: v for k, v in widget.attrs.items() if k != "class"},
+        "name": bound.html_name,
+        "class": f"{base}{' ' + extra if extra else ''}{' is-invalid' if errors else ''}",
+        # What Django's own rendering adds: required where the widget may say so, disabled,
+        # aria-describedby for the help text.
+        **bound.build_widget_attrs({}, widget),
+    }
+    if errors:
+        attrs["aria-invalid"] = "true"
+        described = (attrs.get("aria-describedby") or "").split()
+        help_id, error_id = f"{bound.auto_id}_helptext", f"{bound.auto_id}_error"
+        attrs["aria-describedby"] = " ".join(
+            [*([help_id] if bound.help_text else []), error_id]
+            + [d for d in described if d not in (help_id, error_id)]
+        )
+    attrs["id"] = bound.auto_id
+    return attrs
+
+
+def _chosen(bound: BoundField) -> set[str]:
+    value = bound.value()
+    return {str(v) for v in value} if isinstance(value, list | tuple) else {str(value or "")}
+
+
+def _options(bound: BoundField) -> SafeString:
+    chosen = _chosen(bound)
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         (
             (key, mark_safe(" selected") if str(key) in chosen else "", label)
-            for key, label in field.field.choices
+            for key, label in bound.field.choices
         ),
     )
 
 
-@register.simple_tag
-def field(bound: BoundField) -> SafeString:
-    widget = bound.field.widget
-    is_select = type(widget) is forms.Select
-    is_input = isinstance(widget, Input) and widget.input_type in {
-        "text",
-        "date",
-        "datetime-local",
-        "email",
-        "number",
-        "search",
-        "tel",
-        "url",
-    }
-    if not (is_select or is_input):
-        return as_crispy_field(bound)
-    errors = bound.errors
-    base = "select form-select" if is_select else f"{widget.input_type}input form-control"
-    extra = widget.attrs.get("class", "")
-    # What Django's own rendering would add: required (where the widget may say so), disabled.
-    own = bound.build_widget_attrs({}, widget)
-    attrs = {
-        **{k: v for k, v in widget.attrs.items() if k != "class"},
-        "name": bound.html_name,
-        "class": f"{base}{' ' + extra if extra else ''}{' is-invalid' if errors else ''}",
-        **own,
-        "aria-invalid": "true" if errors else None,
-        "aria-describedby": f"{bound.auto_id}_error" if errors else None,
-        "id": bound.auto_id,
-    }
-    if is_input:
-        attrs = {"type": widget.input_type, **attrs}
-        value = widget.format_value(bound.value())
-        if value not in (None, ""):
-            attrs["value"] = value
-        control = format_html("<input{}>", _attrs(attrs))
-    else:
-        control = format_html("<select{}>{}</select>", _attrs(attrs), _options(bound))
-    label = format_html(
+def _radios(bound: BoundField) -> SafeString:
+    chosen = _chosen(bound)
+    required = bound.field.required
+    return format_html_join(
+        "",
+        '<div class="form-check"><input type="radio" class="form-check-input" name="{}" '
+        'value="{}" id="{}_{}"{}{}><label for="{}_{}" class="form-check-label">{}</label></div>',
+        (
+            (
+                bound.html_name,
+                key,
+                bound.auto_id,
+                i,
+                mark_safe(" required") if required else "",
+                mark_safe(" checked") if str(key) in chosen else "",
+                bound.auto_id,
+                i,
+                label,
+            )
+            for i, (key, label) in enumerate(bound.field.choices)
+        ),
+    )
+
+
+def _help(bound: BoundField) -> SafeString:
+    if not bound.help_text:
+        return mark_safe("")
+    return format_html(
+        '<div id="{}_helptext" class="form-text">{}</div>', bound.auto_id, bound.help_text
+    )
+
+
+def _errors(bound: BoundField) -> SafeString:
+    if not bound.errors:
+        return mark_safe("")
+    return format_html(
+        '<div id="{}_error" class="invalid-feedback">{}</div>',
+        bound.auto_id,
+        format_html_join(
+            "",
+            '<p id="error_{}_{}"><strong>{}</strong></p>',
+            ((i, bound.auto_id, e) for i, e in enumerate(bound.errors, 1)),
+        ),
+    )
+
+
+def _label(bound: BoundField, tag: str = "label") -> SafeString:
+    required = bound.field.required
+    if tag == "legend":
+        return format_html(
+            '<legend class="form-label{} fs-6">{}{}</legend>',
+            " requiredField" if required else "",
+            bound.label,
+            REQUIRED_MARK if required else "",
+        )
+    return format_html(
         '<label for="{}" class="form-label{}">{}{}</label>',
         bound.auto_id,
-        " requiredField" if bound.field.required else "",
+        " requiredField" if required else "",
         bound.label,
-        REQUIRED_MARK if bound.field.required else "",
+        REQUIRED_MARK if required else "",
     )
-    feedback = (
-        format_html(
-            '<div id="{}_error" class="invalid-feedback">{}</div>',
-            bound.auto_id,
-            format_html_join(
-                "",
-                '<p id="error_{}_{}"><strong>{}</strong></p>',
-                ((i, bound.auto_id, e) for i, e in enumerate(errors, 1)),
-            ),
+
+
+def _draw(bound: BoundField, kind: str) -> SafeString:
+    widget = bound.field.widget
+    if kind == "radio":
+        body = format_html(
+            "<fieldset>{}<div>{}</div></fieldset>{}{}",
+            _label(bound, "legend"),
+            _radios(bound),
+            _errors(bound),
+            _help(bound),
         )
-        if errors
-        else ""
-    )
-    help_text = (
-        format_html(
-            '<div id="{}_helptext" class="form-text">{}</div>', bound.auto_id, bound.help_text
-        )
-        if bound.help_text
-        else ""
-    )
-    return format_html(
-        '<div id="div_{}" class="mb-3">{}{}{}{}</div>',
-        bound.auto_id,
-        label,
-        control,
-        feedback,
-        help_text,
-    )
+    else:
+        if kind == "select":
+            control = format_html(
+                "<select{}>{}</select>",
+                _attrs(_control_attrs(bound, "select form-select")),
+                _options(bound),
+            )
+        elif kind == "textarea":
+            attrs = {"cols": "40", "rows": "10", **_control_attrs(bound, "textarea form-control")}
+            control = format_html(
+                "<textarea{}>\n{}</textarea>",
+                _attrs(attrs),
+                widget.format_value(bound.value()) or "",
+            )
+        else:
+            attrs = {
+                "type": widget.input_type,
+                **_control_attrs(bound, f"{widget.input_type}input form-control"),
+            }
+            value = widget.format_value(bound.value())
+            if value not in (None, ""):
+                attrs["value"] = value
+            control = format_html("<input{}>", _attrs(attrs))
+        body = format_html("{}{}{}{}", _label(bound), control, _errors(bound), _help(bound))
+    return format_html('<div id="div_{}" class="mb-3">{}</div>', bound.auto_id, body)
+
+
+@register.simple_tag
+def field(bound: BoundField) -> SafeString:
+    kind = _kind(bound.field.widget)
+    if kind is None or (kind == "radio" and bound.errors):
+        return as_crispy_field(bound)
+    return _draw(bound, kind)
+
+
+@register.simple_tag
+def fields(form: forms.Form) -> SafeString:
+    """Every field of a form, as `|crispy` draws them (without a <form> tag)."""
+    if form.errors:
+        return as_crispy_form(form)
+    drawn = []
+    for bound in form:
+        if bound.is_hidden:
+            drawn.append(bound.as_widget())
+            continue
+        kind = _kind(bound.field.widget)
+        if kind is None:
+            return as_crispy_form(form)
+        drawn.append(_draw(bound, kind))
+    return format_html_join("", "{}", ((d,) for d in drawn))
