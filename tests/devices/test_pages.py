@@ -1,0 +1,198 @@
+"""The devices pages: who sees an evidence device (the DSL who may open its concern, nobody
+else, never the accused), the concern page's panel, the forms, and constant query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from devices.models import Device, HandIn
+from devices.services import desk, searches
+from esafety.audit.selectors import audit_events_for_school
+from esafety.people.access import school_access
+from esafety.people.models import Role
+from tests.conftest import make_member
+from tests.devices.conftest import log_concern
+from tests.factories import PupilFactory
+
+
+def url(name, personas, *args):
+    return reverse(f"devices:{name}", args=[personas.school.code, *args])
+
+
+def test_the_dsl_quarantines_a_device_from_the_concern_page(personas, client_for):
+    concern = log_concern(personas)
+    page = reverse("incidents:detail", args=[personas.school.code, concern.code])
+    client = client_for(personas.dsl)
+    response = client.get(page)
+    assert b'data-testid="evidence-panel"' in response.content
+    token = response.context["panels"][0][1]["form"].initial["link"]
+    data = {
+        "evidence-link": token,
+        "evidence-kind": "phone",
+        "evidence-description": "White phone",
+        "evidence-sealed_bag": "EB-9",
+        "evidence-held_at": "DSL cabinet",
+        "evidence-reason": "May hold an image",
+    }
+    response = client.post(url("evidence_new", personas), {**data, "evidence-sealed_bag": ""})
+    assert response.status_code == 200 and not Device.objects.exists()
+    assert b"sealed" in response.content.lower()
+    response = client.post(url("evidence_new", personas), data)
+    device = Device.objects.get()
+    assert response.url == url("device", personas, device.code)
+    assert device.concern_code == concern.code and device.is_evidence
+    detail = client.get(response.url)
+    assert b"Do not switch it on" in detail.content
+    assert b"EB-9" in client.get(page).content
+
+
+@pytest.mark.parametrize("role", ["deputy_dsl", "head", "online_safety_lead"])
+def test_no_one_but_the_dsl_sees_the_panel_or_the_device(personas, client_for, quarantine, role):
+    concern = log_concern(personas, category="filtering_breach")
+    device = quarantine(concern)
+    client = client_for(personas.for_role(role))
+    page = client.get(reverse("incidents:detail", args=[personas.school.code, concern.code]))
+    assert page.status_code == 200
+    assert b"evidence-panel" not in page.content and b"EB-1" not in page.content
+    assert client.get(url("device", personas, device.code)).status_code == 404
+    assert client.get(url("custody_pdf", personas, device.code)).status_code == 404
+    assert b"EB-1" not in client.get(url("held", personas)).content
+
+
+def test_the_office_cannot_open_or_release_an_evidence_device(personas, client_for, quarantine):
+    device = quarantine()
+    client = client_for(personas.office)
+    assert client.get(url("release", personas, device.code)).status_code == 404
+    assert client.post(url("move", personas, device.code), {"place": "Bin"}).status_code == 404
+    assert Device.objects.get().held
+
+
+def test_an_accused_dsl_never_learns_of_an_evidence_device(personas, client_for, quarantine):
+    accused = make_member(personas.school, Role.DSL, "dsl2@oakfield.test", "Drew Second")
+    allegation = log_concern(personas, category="staff_conduct", staff=[accused])
+    device = quarantine(allegation)
+    client = client_for(accused)
+    assert client.get(url("device", personas, device.code)).status_code == 404
+    held = client.get(url("held", personas))
+    assert b"EB-1" not in held.content and b"Held as evidence (0)" in held.content
+    home = client.get(reverse("people:school_home", args=[personas.school.code]))
+    assert b"none held as evidence" in home.content
+    access = school_access(accused, personas.school.code)
+    codes = set(audit_events_for_school(access=access).values_list("object_code", flat=True))
+    assert str(device.code) not in codes
+    # The DSL who may open the allegation sees it, and its events.
+    dsl = school_access(personas.dsl, personas.school.code)
+    assert str(device.code) in set(
+        audit_events_for_school(access=dsl).values_list("object_code", flat=True)
+    )
+    assert (
+        b"1 held as evidence"
+        in client_for(personas.dsl)
+        .get(reverse("people:school_home", args=[personas.school.code]))
+        .content
+    )
+
+
+def test_the_office_checks_in_and_hands_back_at_the_desk(personas, client_for, grant):
+    pupil = grant(pupil=PupilFactory(school=personas.school, first_name="Ivy")).pupil
+    client = client_for(personas.office)
+    page = client.get(url("desk", personas), {"q": "Ivy"})
+    assert b"Check in" in page.content and page.context["desk"].expected == 1
+    response = client.post(url("check_in", personas, pupil.code), {"condition": "", "q": "Ivy"})
+    assert response.url == url("desk", personas) + "?q=Ivy"
+    assert HandIn.objects.get().returned_at is None
+    client.post(url("hand_back", personas, pupil.code))
+    assert HandIn.objects.get().returned_at is not None
+    other = PupilFactory(school=personas.school)
+    response = client.post(url("check_in", personas, other.code), follow=True)
+    assert b"breach" in response.content and HandIn.objects.count() == 1
+
+
+def test_the_confiscation_form_warns_about_a_medical_phone(personas, client_for, grant):
+    pupil = grant(reason="medical").pupil
+    client = client_for(personas.staff)
+    data = {
+        "pupil": pupil.code,
+        "kind": "phone",
+        "description": "Phone",
+        "reason": "In lesson",
+        "held_at": "Office safe",
+        "condition": "",
+    }
+    response = client.post(url("confiscate", personas), data)
+    assert response.status_code == 200 and b"medical need" in response.content
+    assert not Device.objects.exists()
+    response = client.post(url("confiscate", personas), {**data, "medical_confirmed": "on"})
+    assert response.status_code == 302 and Device.objects.count() == 1
+
+
+def _fill(personas, grant, confiscated, n):
+    for i in range(n):
+        pupil = grant().pupil
+        if i % 2:
+            desk.phone_check_in(actor=personas.office, pupil=pupil)
+        confiscated()
+        searches.search_record(
+            actor=personas.head,
+            pupil=pupil,
+            of="pupil",
+            authorised_by=personas.head,
+            searched_by=personas.staff,
+            witnessed_by=personas.office,
+            reason="A vape",
+            found="",
+        )
+
+
+def _count(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize(
+    "role,name",
+    [
+        ("office", "desk"),
+        ("office", "exceptions"),
+        ("dsl", "held"),
+        ("head", "searches"),
+        ("office", "equipment"),
+    ],
+)
+def test_pages_issue_the_same_queries_at_two_sizes(
+    personas, client_for, grant, confiscated, quarantine, role, name
+):
+    client = client_for(personas.for_role(role))
+    _fill(personas, grant, confiscated, 2)
+    quarantine()
+    client.get(url(name, personas))  # the school's settings are made on first use
+    small = _count(client, url(name, personas))
+    _fill(personas, grant, confiscated, 12)
+    quarantine(bag="EB-2")
+    assert _count(client, url(name, personas)) == small
+
+
+def test_the_home_page_counts_with_the_same_queries_at_two_sizes(
+    personas, client_for, grant, confiscated, quarantine
+):
+    home = reverse("people:school_home", args=[personas.school.code])
+    client = client_for(personas.office)
+    _fill(personas, grant, confiscated, 2)
+    client.get(home)
+    small = _count(client, home)
+    _fill(personas, grant, confiscated, 10)
+    assert _count(client, home) == small
+    assert b"review" in client.get(home).content
+
+
+def test_reviews_due_show_on_the_offices_home(personas, client_for, grant):
+    today = datetime.date.today()
+    grant(review_due=today + datetime.timedelta(days=3))
+    home = client_for(personas.office).get(
+        reverse("people:school_home", args=[personas.school.code])
+    )
+    assert b"1 review due" in home.content
