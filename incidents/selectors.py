@@ -322,10 +322,17 @@ class UnacknowledgedCounts:
     immediate_risk: int
 
 
-def unacknowledged_counts(access: SchoolAccess, now: datetime.datetime) -> UnacknowledgedCounts:
-    """How many concerns wait, how many are past their escalation time, and how many have a
-    child at immediate risk: one aggregate over the school's unacknowledged concerns (the
-    status index), so the dashboard says so even of those its short list leaves out."""
+@dataclass(frozen=True)
+class OpenCounts:
+    by_category_status: dict[tuple[str, str], int]
+    unacknowledged: UnacknowledgedCounts
+
+
+def open_counts(access: SchoolAccess, now: datetime.datetime) -> OpenCounts:
+    """Open concerns counted by (category, status), and of the unacknowledged ones how many are
+    past their escalation time and how many have a child at immediate risk: one aggregate over
+    the school's open concerns, so the dashboard says so even of those its short lists leave
+    out."""
     school = access.school
     # The clocks the escalation task runs on: "overdue" here means "escalated".
     overdue = Q(
@@ -335,24 +342,26 @@ def unacknowledged_counts(access: SchoolAccess, now: datetime.datetime) -> Unack
         immediate_risk=False,
         created_at__lte=now - datetime.timedelta(minutes=school.escalation_minutes),
     )
-    counts = _unacknowledged(access).aggregate(
-        waiting=Count("pk"),
-        overdue=Count("pk", filter=overdue),
-        immediate_risk=Count("pk", filter=Q(immediate_risk=True)),
-    )
-    return UnacknowledgedCounts(**counts)
-
-
-def open_counts(access: SchoolAccess) -> dict[tuple[str, str], int]:
-    """Open concerns counted by (category, status)."""
     rows = (
         concerns_for(access)
         .filter(status__in=OPEN_STATUSES)
         .order_by()
         .values("category", "status")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=overdue),
+            immediate_risk=Count("id", filter=Q(immediate_risk=True)),
+        )
     )
-    return {(r["category"], r["status"]): r["n"] for r in rows}
+    by_category_status: dict[tuple[str, str], int] = {}
+    waiting = late = at_risk = 0
+    for r in rows:
+        by_category_status[r["category"], r["status"]] = r["n"]
+        if r["status"] == Status.REPORTED:
+            waiting += r["n"]
+            late += r["overdue"]
+            at_risk += r["immediate_risk"]
+    return OpenCounts(by_category_status, UnacknowledgedCounts(waiting, late, at_risk))
 
 
 def steps_outstanding(access: SchoolAccess, limit: int = 10) -> tuple[list[Concern], int]:

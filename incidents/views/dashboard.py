@@ -53,8 +53,7 @@ def _waiting(access: SchoolAccess, now: datetime.datetime) -> list[Waiting]:
     return rows
 
 
-def _open_table(access: SchoolAccess) -> dict:
-    counts = selectors.open_counts(access)
+def _open_table(counts: dict[tuple[str, str], int]) -> dict:
     rows = []
     for category in Category:
         cells = [counts.get((category.value, status.value), 0) for status in OPEN_STATUSES]
@@ -91,7 +90,8 @@ def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     now = timezone.now()
     outstanding, outstanding_total = selectors.steps_outstanding(access)
-    open_table = _open_table(access)
+    counts = selectors.open_counts(access, now)
+    open_table = _open_table(counts.by_category_status)
     return render(
         request,
         "incidents/dashboard.html",
@@ -99,7 +99,7 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "access": access,
             "nav": nav_for(access),
             "waiting": _waiting(access, now),
-            "waiting_counts": selectors.unacknowledged_counts(access, now),
+            "waiting_counts": counts.unacknowledged,
             "open_table": open_table,
             "outstanding": outstanding,
             "outstanding_total": outstanding_total,
