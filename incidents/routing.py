@@ -32,7 +32,10 @@ def involved_user_ids(concern: Concern) -> set[int]:
 
 def _members(school, roles: frozenset[str]) -> list[User]:
     plain = [r for r in roles if r != "chair"]
-    qs = Membership.objects.filter(school=school, is_active=True, user__is_active=True)
+    # In the order they joined, as escalation's batch reads them.
+    qs = Membership.objects.filter(school=school, is_active=True, user__is_active=True).order_by(
+        "id"
+    )
     users: dict[int, User] = {}
     for m in qs.filter(role__in=plain).select_related("user"):
         users[m.user_id] = m.user
@@ -45,8 +48,22 @@ def _members(school, roles: frozenset[str]) -> list[User]:
 def levels_for(concern: Concern) -> tuple[frozenset[str], ...]:
     if concern.route == Route.HEAD and concern_is_about_head(concern):
         return ABOUT_HEAD
-    levels = ESCALATION[concern.route]
-    also = also_told_at_once(concern)
+    return _with_told_at_once(ESCALATION[concern.route], also_told_at_once(concern))
+
+
+def levels_from(route: str, *, about_head: bool, head_told: bool) -> tuple[frozenset[str], ...]:
+    """levels_for from what it reads about a concern, for a batch that read it for many at once:
+    whether it is about the head, and whether its category tells the head at once when staff
+    are involved and staff are."""
+    if route == Route.HEAD and about_head:
+        return ABOUT_HEAD
+    also = ("chair" if about_head else Role.HEAD) if head_told else None
+    return _with_told_at_once(ESCALATION[route], also)
+
+
+def _with_told_at_once(
+    levels: tuple[frozenset[str], ...], also: str | None
+) -> tuple[frozenset[str], ...]:
     if also:
         # Told at once, so not again as a later level; a level left empty is dropped.
         later = (level - {also} for level in levels[1:])

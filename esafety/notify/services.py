@@ -289,15 +289,28 @@ def reminders_send_many(
     it at once, issue each reminder once. Each batch is its own transaction (inside the caller's,
     if there is one), and its emails go out when that commits.
     """
-    issued = 0
+    return len(reminders_issue_many(school=school, items=items, message_kind=message_kind))
+
+
+def reminders_issue_many(
+    *,
+    school: School,
+    items: Iterable[ReminderItem],
+    message_kind: str = Message.Kind.REMINDER,
+) -> set[tuple[str, str, str]]:
+    """reminders_send_many, returning the keys of the reminders this call issued, for a caller
+    that records something for each one (escalation's timeline entries and audit events)."""
+    issued: set[tuple[str, str, str]] = set()
     it = iter(items)
     while batch := list(islice(it, REMINDER_BATCH)):
-        issued += _reminders_send_batch(school=school, items=batch, message_kind=message_kind)
+        issued |= _reminders_send_batch(school=school, items=batch, message_kind=message_kind)
     return issued
 
 
 @transaction.atomic
-def _reminders_send_batch(*, school: School, items: list[ReminderItem], message_kind: str) -> int:
+def _reminders_send_batch(
+    *, school: School, items: list[ReminderItem], message_kind: str
+) -> set[tuple[str, str, str]]:
     wanted: dict[tuple[str, str, str], ReminderItem] = {}
     for item in items:
         wanted.setdefault(item.key, item)  # the same reminder twice in a sweep is one reminder
@@ -311,7 +324,7 @@ def _reminders_send_batch(*, school: School, items: list[ReminderItem], message_
     )
     new = [key for key in wanted if key not in issued_before]
     if not new:
-        return 0
+        return set()
     # Another worker may insert some of the same keys between that read and this insert: those
     # rows are skipped here, and only the rows carrying this batch's token are this batch's.
     token = uuid.uuid4()
@@ -322,7 +335,12 @@ def _reminders_send_batch(*, school: School, items: list[ReminderItem], message_
         ],
         ignore_conflicts=True,
     )
-    claimed = list(Reminder.objects.filter(claim=token))
+    # In the order the caller gave them, so its emails are queued (and sent) in that order.
+    order = {key: i for i, key in enumerate(new)}
+    claimed = sorted(
+        Reminder.objects.filter(claim=token),
+        key=lambda r: order[(r.subject, r.kind, r.period)],
+    )
     messages = []
     for reminder in claimed:
         for email in wanted[(reminder.subject, reminder.kind, reminder.period)].emails:
@@ -338,7 +356,7 @@ def _reminders_send_batch(*, school: School, items: list[ReminderItem], message_
             message.reminder = reminder
             messages.append(message)
     _messages_queue_many(school=school, messages=messages)
-    return len(claimed)
+    return {(r.subject, r.kind, r.period) for r in claimed}
 
 
 def _messages_queue_many(*, school: School, messages: list[Message]) -> None:

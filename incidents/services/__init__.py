@@ -5,8 +5,9 @@ with what they share in `common`."""
 from incidents.services.common import ConcernError
 from incidents.services.escalation import (
     concern_escalate,
+    concerns_due_for_escalation,
+    concerns_escalate,
     escalation_due,
-    unacknowledged_concern_ids,
 )
 from incidents.services.log import InvolvedPupil, concern_add_information, concern_log
 from incidents.services.nudes import nudes_answer, nudes_decision_record, review_meeting_record
@@ -38,6 +39,8 @@ __all__ = [
     "concern_record_read",
     "concern_reopen",
     "concern_set_status",
+    "concerns_due_for_escalation",
+    "concerns_escalate",
     "concerns_record_read",
     "escalation_due",
     "nudes_answer",
@@ -45,5 +48,4 @@ __all__ = [
     "referral_record",
     "review_meeting_record",
     "step_complete",
-    "unacknowledged_concern_ids",
 ]

@@ -53,16 +53,20 @@ def _alert_emails(concern: Concern, users: Sequence[User], subject: str, body: s
     # Alerts name no child and carry no narrative: only that something needs attention. Someone
     # escalated to who may not open the concern itself (the chair of governors, for a concern
     # about a child) is sent to the school's home page, and asked to make sure it is picked up.
-    emails = []
-    for user in users:
-        if _can_open(user, concern):
-            link = reverse("incidents:detail", args=[concern.school.code, concern.code])
-            text = body
-        else:
-            link = reverse("people:school_home", args=[concern.school.code])
-            text = f"{body} You cannot open it yourself: please contact the DSL or the head now."
-        emails.append(Email(recipient=user, subject=subject, body=text, link=link))
-    return emails
+    return [
+        _alert_email(concern, user, subject, body, can_open=_can_open(user, concern))
+        for user in users
+    ]
+
+
+def _alert_email(concern: Concern, user: User, subject: str, body: str, *, can_open: bool) -> Email:
+    if can_open:
+        link = reverse("incidents:detail", args=[concern.school.code, concern.code])
+        text = body
+    else:
+        link = reverse("people:school_home", args=[concern.school.code])
+        text = f"{body} You cannot open it yourself: please contact the DSL or the head now."
+    return Email(recipient=user, subject=subject, body=text, link=link)
 
 
 def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
