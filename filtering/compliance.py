@@ -1,0 +1,74 @@
+"""Filtering's section of the governors' figures: counts and states, never a name. Whether a
+role is named is a yes or no here; who holds it is for the report to ask (`role_holders`), and
+only where the school lets it name people."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from esafety.people.models import School
+from filtering.models import ReportAcknowledgement, RoleKind
+from filtering.periods import due_weeks
+from filtering.selectors import status
+from filtering.services.common import current_roles
+
+
+@dataclass(frozen=True)
+class FilteringFigures:
+    start: datetime.date
+    end: datetime.date
+    roles_named: dict[str, bool] = field(default_factory=dict)  # role label -> named
+    checks_done: int = 0
+    checks_failed: int = 0
+    failed_open_at_end: int = 0
+    decisions: int = 0
+    decisions_block: int = 0
+    decisions_allow: int = 0
+    reports_due: int = 0
+    reports_acknowledged: int = 0
+    review_state: str = ""
+    review_next_due: datetime.date | None = None
+    last_review_signed: datetime.date | None = None
+
+
+def figures(*, school: School, start: datetime.date, end: datetime.date) -> FilteringFigures:
+    current = current_roles(school)
+    counts = status.period_counts(school=school, start=start, end=end)
+    settings = status.settings_of(school)
+    first = status.reports_first_week(school, settings)
+    # The weeks that began in the period and had ended by its last day.
+    weeks = [w for w in due_weeks(first, end + datetime.timedelta(days=1)) if w >= start]
+    acknowledged = (
+        ReportAcknowledgement.objects.filter(
+            school=school, week_start__gte=weeks[-1], week_start__lte=weeks[0]
+        ).count()
+        if weeks
+        else 0
+    )
+    review = status.review_status(school=school, today=end)
+    return FilteringFigures(
+        start=start,
+        end=end,
+        roles_named={label: kind in current for kind, label in RoleKind.choices},
+        failed_open_at_end=status.open_task_count(school=school),
+        reports_due=len(weeks),
+        reports_acknowledged=acknowledged,
+        review_state=review.label,
+        review_next_due=review.next_due,
+        last_review_signed=review.last_signed.signed_at.date()
+        if review.last_signed and review.last_signed.signed_at
+        else None,
+        **counts,
+    )
+
+
+def role_holders(*, school: School) -> dict[str, str]:
+    """Who holds each role, for the governors' report: the role's name alone where the school
+    says the report names roles, not people."""
+    settings = status.settings_of(school)
+    current = current_roles(school)
+    return {
+        label: ("Named" if settings.roles_only_in_report else current[kind].holder)
+        if kind in current
+        else "Not named"
+        for kind, label in RoleKind.choices
+    }

@@ -1,0 +1,160 @@
+"""Reading the school's filtering evidence: every read scoped to the school. Lists are bounded
+(the newest rows, with a count of the rest), so a page's queries do not grow with the years."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from esafety.people.models import Membership, School, User
+from filtering.models import (
+    AnnualReview,
+    Check,
+    CheckTask,
+    Decision,
+    OnCallShift,
+    ProvisionVersion,
+    UrgentAlert,
+)
+
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Bounded:
+    rows: list
+    total: int
+    limit: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.rows))
+
+
+def bounded(qs: QuerySet, limit: int = LIST_LIMIT) -> Bounded:
+    rows = list(qs[: limit + 1])
+    if len(rows) <= limit:
+        return Bounded(rows, len(rows), limit)
+    return Bounded(rows[:limit], qs.count(), limit)
+
+
+def current_provision(*, school: School) -> ProvisionVersion | None:
+    return (
+        ProvisionVersion.objects.filter(school=school)
+        .select_related("recorded_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def provision_history(*, school: School, limit: int = 20) -> Bounded:
+    return bounded(
+        ProvisionVersion.objects.filter(school=school)
+        .select_related("recorded_by")
+        .order_by("-number"),
+        limit,
+    )
+
+
+def decisions(*, school: School) -> QuerySet[Decision]:
+    """Newest first; the page shows them LIST_LIMIT at a time."""
+    return (
+        Decision.objects.filter(school=school)
+        .select_related("decided_by", "applied")
+        .order_by("-decided_on", "-id")
+    )
+
+
+def decision_for(*, school: School, code: UUID) -> Decision | None:
+    return (
+        Decision.objects.filter(school=school, code=code)
+        .select_related("decided_by", "applied", "applied__recorded_by", "school")
+        .first()
+    )
+
+
+def decisions_for_concern(*, school: School, concern_code: UUID) -> list[Decision]:
+    return list(
+        Decision.objects.filter(school=school, concern_code=concern_code)
+        .select_related("applied")
+        .order_by("-decided_on", "-id")[:20]
+    )
+
+
+def checks(*, school: School) -> QuerySet[Check]:
+    return (
+        Check.objects.filter(school=school)
+        .select_related("tested_by", "task")
+        .order_by("-tested_on", "-id")
+    )
+
+
+def check_for(*, school: School, code: UUID) -> Check | None:
+    return (
+        Check.objects.filter(school=school, code=code)
+        .select_related("tested_by", "task", "task__assigned_to", "task__resolved_by", "school")
+        .prefetch_related("results")
+        .first()
+    )
+
+
+def task_for(*, school: School, code: UUID) -> CheckTask | None:
+    return (
+        CheckTask.objects.filter(school=school, code=code)
+        .select_related("check_record", "school", "assigned_to")
+        .first()
+    )
+
+
+def open_tasks(*, school: School, limit: int = 20) -> Bounded:
+    return bounded(
+        CheckTask.objects.filter(school=school, resolved_at__isnull=True)
+        .select_related("check_record", "assigned_to")
+        .order_by("opened_at"),
+        limit,
+    )
+
+
+def shifts(*, school: School, since, limit: int = 20) -> Bounded:
+    return bounded(
+        OnCallShift.objects.filter(school=school, ends_on__gte=since)
+        .select_related("user")
+        .order_by("starts_on", "id"),
+        limit,
+    )
+
+
+def alerts(*, school: School, limit: int = LIST_LIMIT) -> Bounded:
+    return bounded(
+        UrgentAlert.objects.filter(school=school)
+        .select_related("received_by")
+        .order_by("-received_at"),
+        limit,
+    )
+
+
+def reviews(*, school: School, limit: int = 20) -> Bounded:
+    return bounded(
+        AnnualReview.objects.filter(school=school)
+        .select_related("completed_by", "governor")
+        .order_by("-completed_at"),
+        limit,
+    )
+
+
+def review_for(*, school: School, code: UUID) -> AnnualReview | None:
+    return (
+        AnnualReview.objects.filter(school=school, code=code)
+        .select_related("completed_by", "governor", "school")
+        .first()
+    )
+
+
+def members_holding(*, school: School, roles) -> QuerySet[User]:
+    """Active members of the school holding one of `roles`, for a form's choices."""
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(school=school, role__in=roles, is_active=True).values(
+            "user_id"
+        ),
+        is_active=True,
+    ).order_by("full_name", "email")
