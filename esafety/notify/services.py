@@ -8,7 +8,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -190,11 +190,10 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return min(datetime.timedelta(minutes=2**doubling), MAX_BACKOFF)
 
 
-def message_send(*, message_id: int) -> bool:
-    """Send one message if it is still unsent and nobody else is sending it."""
-    if not message_claim(message_id=message_id):
-        return False
-    message = Message.objects.get(pk=message_id)
+def message_deliver(message: Message) -> Exception | None:
+    """Send a claimed message: None when it went, or the refusal (SMTP down, a refused
+    address). Anything else (a template that fails) is raised, and the claim is kept until it
+    times out."""
     subject, text = message_render(message=message)
     try:
         send_mail(
@@ -204,29 +203,44 @@ def message_send(*, message_id: int) -> bool:
             recipient_list=[message.to_email],
         )
     except Exception as e:  # SMTP down, refused address: release the claim for the sweep
-        retry_at = timezone.now() + _backoff(message.attempts)
-        if message.attempts >= MAX_ATTEMPTS:
-            logger.error(
-                "giving up on message %s after %s attempts: %s", message_id, message.attempts, e
-            )
-        else:
-            logger.warning("sending message %s failed, retrying at %s: %s", message_id, retry_at, e)
+        return e
+    return None
+
+
+def message_release(message: Message, error: Exception) -> Message:
+    # The claim is released and the next try waits, backing off while the mail server is down.
+    retry_at = timezone.now() + _backoff(message.attempts)
+    if message.attempts >= MAX_ATTEMPTS:
+        logger.error(
+            "giving up on message %s after %s attempts: %s", message.pk, message.attempts, error
+        )
+    else:
+        logger.warning("sending message %s failed, retrying at %s: %s", message.pk, retry_at, error)
+    message.claimed_at, message.retry_at, message.last_error = None, retry_at, str(error)[:500]
+    return message
+
+
+def message_send(*, message_id: int) -> bool:
+    """Send one message if it is still unsent and nobody else is sending it."""
+    if not message_claim(message_id=message_id):
+        return False
+    message = Message.objects.get(pk=message_id)
+    error = message_deliver(message)
+    if error is not None:
+        message_release(message, error)
         Message.objects.filter(pk=message_id).update(
-            claimed_at=None, retry_at=retry_at, last_error=str(e)[:500]
+            claimed_at=None, retry_at=message.retry_at, last_error=message.last_error
         )
         return False
     Message.objects.filter(pk=message_id).update(sent_at=timezone.now(), last_error="")
     return True
 
 
-def unsent_message_ids(*, limit: int = 500) -> list[int]:
-    now = timezone.now()
-    return list(
+def messages_due(now: datetime.datetime) -> QuerySet[Message]:
+    return (
         Message.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
     )
 
 

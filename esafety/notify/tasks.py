@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from esafety.notify import digest, services
+from esafety.notify import digest, outbox, services
 from esafety.periodic import each
 
 
@@ -13,12 +13,7 @@ def send_message(message_id: int) -> bool:
 def sweep_outbox() -> int:
     """Send everything the after-commit hand-off missed. Safe to run twice at once; a message
     that fails (beyond a refused send, which backs off by itself) waits for the next sweep."""
-    return each(
-        services.unsent_message_ids(),
-        lambda message_id: services.message_send(message_id=message_id),
-        task="sweep_outbox",
-        what="message",
-    )
+    return outbox.messages_send_due()
 
 
 @shared_task(time_limit=540, soft_time_limit=500)

@@ -1,15 +1,17 @@
 import datetime
 import smtplib
+import threading
 import uuid
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.notify import services, tasks
+from esafety.notify import outbox, services, tasks
 from esafety.notify.models import Message
 
 
@@ -162,3 +164,95 @@ def test_it_resends_a_message_whose_worker_died_mid_send(personas):
     assert message.sent_at is not None
     assert message.attempts == 2
     assert len(mail.outbox) == 1
+
+
+# --- The sweep's queries grow with its batches, not its messages (issue 9) -------------------
+
+
+def _sweep_queries() -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        sent = tasks.sweep_outbox()
+    return len(captured), sent
+
+
+def test_sweeping_fifty_messages_costs_what_sweeping_five_does(personas):
+    def sweep(count: int) -> int:
+        for i in range(count):
+            queue_alert(personas.school, to_email=f"member{i}@oakfield.test")
+        queries, sent = _sweep_queries()
+        assert sent == count
+        return queries
+
+    few = sweep(5)
+    many = sweep(50)
+    # The batch's claim (a locked read and an update), the sends' one update, and the read
+    # that finds nothing more, with the savepoints of the two claims' transactions.
+    assert many == few <= 8
+    assert Message.objects.filter(sent_at__isnull=True).count() == 0
+    assert len(mail.outbox) == 55
+    # Nothing left to do: the one read (in its savepoint here, inside the test's transaction).
+    assert _sweep_queries() == (3, 0)
+
+
+def test_a_sweep_of_more_than_a_batch_costs_a_few_queries_a_batch(personas, monkeypatch):
+    monkeypatch.setattr(outbox, "SWEEP_BATCH", 10)
+    for i in range(25):
+        queue_alert(personas.school, to_email=f"member{i}@oakfield.test")
+    queries, sent = _sweep_queries()
+    assert sent == 25
+    assert queries <= 3 * 5 + 3  # three batches, and the read that finds nothing more
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        f"member{i}@oakfield.test" for i in range(25)
+    )
+
+
+def test_a_refused_send_in_a_batch_backs_off_alone(personas, monkeypatch):
+    messages = [queue_alert(personas.school, to_email=f"m{i}@oakfield.test") for i in range(4)]
+    real_send = services.send_mail
+
+    def refuse_one(**kwargs):
+        if kwargs["recipient_list"] == ["m2@oakfield.test"]:
+            raise smtplib.SMTPRecipientsRefused({"m2@oakfield.test": (550, b"no such user")})
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(services, "send_mail", refuse_one)
+    assert tasks.sweep_outbox() == 3
+    for message in messages:
+        message.refresh_from_db()
+        assert message.attempts == 1
+    refused = messages[2]
+    assert refused.sent_at is None and refused.claimed_at is None
+    assert refused.retry_at > timezone.now() and "no such user" in refused.last_error
+    assert all(m.sent_at is not None and m.last_error == "" for m in messages if m != refused)
+    assert tasks.sweep_outbox() == 0  # backing off
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_never_claim_the_same_message(personas):
+    messages = [queue_alert(personas.school, to_email=f"m{i}@oakfield.test") for i in range(6)]
+    claimed_first: list[int] = []
+    claimed = threading.Event()
+    release = threading.Event()
+
+    def claim_and_hold() -> None:
+        try:
+            with transaction.atomic():
+                claimed_first.extend(m.pk for m in outbox.messages_claim_due(limit=3))
+                claimed.set()
+                release.wait(10)  # the first sweep's claim is not committed yet
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=claim_and_hold)
+    holder.start()
+    try:
+        assert claimed.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # a sweep that waited would fail here
+        second = [m.pk for m in outbox.messages_claim_due(limit=10)]
+    finally:
+        release.set()
+        holder.join(10)
+    assert claimed_first == [m.pk for m in messages[:3]]
+    assert second == [m.pk for m in messages[3:]]
