@@ -327,12 +327,16 @@ def _recreate_database() -> None:
     connection.close()
 
 
-def build(sizes, verify_events: int = 0) -> dict:
+def build(sizes, verify_events: int = 0, trust: int = 0) -> dict:
     from benchmarks import data
     from benchmarks.urls import create_floor_table
     from esafety.audit.models import AuditEvent
 
     create_floor_table()
+    if trust:
+        # The measured schools join a trust-sized database: every table holds the other
+        # schools' rows too, as a shared server does (manage.py seed_scale's defaults).
+        data.trust(trust)
     schools = data.from_seed_scale(sizes)
     total = AuditEvent.objects.count()
     if verify_events > total:
@@ -366,6 +370,14 @@ def main() -> None:
         default=0,
         help="top the audit table up to this many events before timing verify_audit",
     )
+    parser.add_argument(
+        "--trust",
+        type=int,
+        default=0,
+        metavar="SCHOOLS",
+        help="first fill the database with a trust of this many schools (seed_scale's default "
+        "size each: 50 makes 1,000,000 audit events), then add the measured schools beside it",
+    )
     parser.add_argument("--label", default="", help="added to the results file's name")
     parser.add_argument("--no-save", action="store_true", help="print only")
     args = parser.parse_args()
@@ -395,7 +407,7 @@ def main() -> None:
     _recreate_database()
     call_command("migrate", verbosity=0)
     sizes = [size_for(int(f)) for f in args.factors.split(",")]
-    schools = build(sizes, verify_events=args.verify_events)
+    schools = build(sizes, verify_events=args.verify_events, trust=args.trust)
     built = time.monotonic() - started
     print(f"database {name} built in {built:.0f} s; measuring…", file=sys.stderr, flush=True)
 
@@ -408,7 +420,7 @@ def main() -> None:
     sizes_text = "; ".join(
         f"{s.label}: {s.pupils:,} pupils, {s.concerns:,} concerns, {s.audit_events:,} audit events"
         for s in sizes
-    )
+    ) + (f"; beside a trust of {args.trust} schools (seed_scale's defaults)" if args.trust else "")
     header = [
         f"# Page benchmark, {now:%Y-%m-%d %H:%M} UTC" + (f" ({args.label})" if args.label else ""),
         "",

@@ -79,6 +79,12 @@ def from_seed_scale(sizes: list[Size]) -> dict[str, BenchSchool]:
     return schools
 
 
+def trust(schools: int) -> None:
+    """A trust of `schools` schools at seed_scale's default size, for the measured schools to
+    sit beside."""
+    call_command("seed_scale", schools=schools, add=True, stdout=io.StringIO())
+
+
 def audit_only_school(events: int) -> School:
     """One more school with a long audit trail and little else: verify_audit's work at trust
     scale."""
