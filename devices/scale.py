@@ -42,13 +42,16 @@ def seed(ctx: ScaleSchool) -> None:
     if not ctx.pupils:
         return
     today = ctx.now.date()
-    walkers = [p for p in ctx.pupils if p.year == 6 and rng.random() < 0.6]
-    others = [p for p in ctx.pupils if p.year != 6 and rng.random() < 0.01]
+    # Year 6 pupils who walk home (the oldest year, in a small school's sample).
+    top = 6 if any(p.year == 6 for p in ctx.pupils) else max(p.year for p in ctx.pupils)
+    oldest = [p for p in ctx.pupils if p.year == top]
+    walkers = [p for p in oldest if rng.random() < 0.6] or oldest[:1]
+    others = [p for p in ctx.pupils if p.year != top and rng.random() < 0.01]
     exceptions = []
     for p in walkers + others:
         reason = (
             ExceptionReason.WALKS_HOME
-            if p.year == 6
+            if p.year == top
             else rng.choice([ExceptionReason.YOUNG_CARER, ExceptionReason.MEDICAL])
         )
         e = PhoneException(
