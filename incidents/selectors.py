@@ -100,12 +100,15 @@ def concern_codes_hidden_from(access: SchoolAccess) -> list[str]:
     decides who opens a concern. Only the head and the DSL read the audit log, and for them this
     is the handful of concerns about themselves.
     """
-    codes = (
-        Concern.objects.filter(school=access.school)
-        .exclude(pk__in=concerns_for(access).values("pk"))
-        .values_list("code", flat=True)
-    )
-    return [str(code) for code in codes]
+    school_concerns = Concern.objects.filter(school=access.school)
+    if _visible_parts(access) == [Q()]:
+        # Someone who may read every concern (the DSL, the head) is kept only from those naming
+        # them: concerns_for's own exclusion, looked up by the staff link's index rather than
+        # by subtracting every concern of the school, which grew with its history.
+        hidden = school_concerns.filter(staff_links__user=access.user)
+    else:
+        hidden = school_concerns.exclude(pk__in=concerns_for(access).values("pk"))
+    return [str(code) for code in hidden.values_list("code", flat=True).distinct()]
 
 
 def audit_events_hidden_from(access: SchoolAccess) -> Q | None:

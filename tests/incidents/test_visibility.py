@@ -201,3 +201,31 @@ def test_it_lists_staff_conduct_for_the_head_but_not_the_deputy(personas, client
     response = client_for(personas.deputy_dsl).get(url)
     assert response.status_code == 200
     assert concern.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["dsl", "head", "deputy_dsl", "online_safety_lead", "chair", "staff", "governor"]
+)
+def test_the_codes_hidden_from_a_member_are_the_concerns_they_cannot_open(
+    personas, log_concern, who
+):
+    # The audit log hides events about these; for the DSL and the head the list is looked up
+    # by the staff link, for everyone else by subtracting concerns_for: both must give exactly
+    # "every concern of the school this member cannot open".
+    from esafety.people.access import school_access
+    from incidents.models import Concern
+    from incidents.selectors import concern_codes_hidden_from, concerns_for
+
+    for category in ("cyberbullying", "iioc", "filtering_breach", "misinformation"):
+        log_concern(category)
+    for about in (personas.dsl, personas.head, personas.deputy_dsl, personas.office):
+        log_concern("staff_conduct", staff=[about])
+    member = personas.chair if who == "chair" else personas.for_role(who)
+    access = school_access(member, personas.school.code)
+    expected = set(
+        Concern.objects.filter(school=personas.school)
+        .exclude(pk__in=concerns_for(access).values("pk"))
+        .values_list("code", flat=True)
+    )
+    assert set(concern_codes_hidden_from(access)) == {str(c) for c in expected}
+    assert expected  # every one of them is kept from something
