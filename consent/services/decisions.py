@@ -19,6 +19,7 @@ from consent.selectors import (
 from consent.services.common import ConsentError, audit, roles_at
 from consent.services.takedowns import takedowns_open_for
 from esafety.audit.services import Entry, audit_record_many
+from esafety.notify.models import Message
 from esafety.notify.services import message_queue
 from esafety.people.models import Guardian, Pupil, Role, User
 
@@ -128,7 +129,7 @@ def decisions_record_online(
     _withdraw(actor, pupil, changed, before)
     school = pupil.school
     message_queue(
-        kind="consent.confirmation",
+        kind=Message.Kind.ALERT,
         subject="Your photo and video consent choices have changed",
         body=f"Your photo and video consent choices at {school.name} have changed. "
         "You can see them, and change them again at any time, on your consent page.",
@@ -152,14 +153,32 @@ def decision_record(
 ) -> Decision:
     """Staff record a decision made on paper or in person: a guardian's, or the pupil's own
     (from the school's age of own decision; the parents are then told)."""
+    return decisions_record_form(
+        actor=actor,
+        pupil=pupil,
+        choices={purpose: choice},
+        method=method,
+        guardian=guardian,
+        by_pupil=by_pupil,
+    )[0]
+
+
+@transaction.atomic
+def decisions_record_form(
+    *,
+    actor: User,
+    pupil: Pupil,
+    choices: Mapping[Purpose, str],
+    method: str,
+    guardian: Guardian | None = None,
+    by_pupil: bool = False,
+) -> list[Decision]:
+    """One paper form (or conversation) with decisions on several purposes."""
     school = pupil.school
     if roles_at(actor, school).isdisjoint(RECORDING_ROLES):
         raise ConsentError("Only the office, the head and the DSLs record decisions.")
     if pupil.left_date is not None:
         raise ConsentError("This pupil has left: their consent has lapsed.")
-    if purpose.school_id != school.pk:
-        raise ConsentError("This purpose is not this school's.")
-    _check_choice(purpose, choice)
     if method not in (Method.PAPER, Method.IN_PERSON):
         raise ConsentError("Record a paper form or a decision made in person.")
     if by_pupil == (guardian is not None):
@@ -168,6 +187,10 @@ def decision_record(
         guardian.pupil_id != pupil.pk or not guardian.parental_responsibility
     ):
         raise ConsentError("Only a parent or carer with parental responsibility decides.")
+    for purpose, choice in choices.items():
+        if purpose.school_id != school.pk:
+            raise ConsentError("This purpose is not this school's.")
+        _check_choice(purpose, choice)
     settings = settings_of(school=school)
     if by_pupil and not rules.decides_for_themselves(
         pupil.date_of_birth, timezone.localdate(), settings.own_decision_age
@@ -176,23 +199,28 @@ def decision_record(
             f"Pupils decide for themselves from age {settings.own_decision_age}; "
             "record a parent's decision instead."
         )
-    before = states_for(school=school, pupils=[pupil], purposes=[purpose])
-    decision = Decision(
-        school=school,
-        pupil=pupil,
-        purpose=purpose,
-        choice=choice,
-        guardian=guardian,
-        by_pupil=by_pupil,
-        method=method,
-        recorded_by=actor,
-        form_version=_form(pupil),
-    )
-    _save([decision], actor, pupil, f"{method}{', by the pupil' if by_pupil else ''}")
-    _withdraw(actor, pupil, [purpose], before)
+    purposes = list(choices)
+    before = states_for(school=school, pupils=[pupil], purposes=purposes)
+    form = _form(pupil)
+    made = [
+        Decision(
+            school=school,
+            pupil=pupil,
+            purpose=purpose,
+            choice=choice,
+            guardian=guardian,
+            by_pupil=by_pupil,
+            method=method,
+            recorded_by=actor,
+            form_version=form,
+        )
+        for purpose, choice in choices.items()
+    ]
+    _save(made, actor, pupil, f"{method}{', by the pupil' if by_pupil else ''}")
+    _withdraw(actor, pupil, purposes, before)
     if by_pupil:
         _tell_parents(pupil)
-    return decision
+    return made
 
 
 def _tell_parents(pupil: Pupil) -> None:
@@ -206,7 +234,7 @@ def _tell_parents(pupil: Pupil) -> None:
     }
     for user in sorted(users, key=lambda u: u.pk):
         message_queue(
-            kind="consent.pupil_decided",
+            kind=Message.Kind.ALERT,
             subject="Your child has made a photo consent decision",
             body=f"One of your children at {school.name} has made their own photo and video "
             "consent decision. Where you have both decided, the stricter choice stands.",
