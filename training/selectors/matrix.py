@@ -103,7 +103,16 @@ def build_matrix(
         [d for d in accepted_documents(school=school) if str(d.code) in chosen] if chosen else []
     )
     columns = [
-        Column(str(c.code), c.title, "course", frozenset(c.required_for), _note(c)) for c in courses
+        Column(
+            str(c.code),
+            c.title,
+            "course",
+            frozenset(c.required_for),
+            _note(c),
+            validity=c.validity,
+            course_kind=c.kind,
+        )
+        for c in courses
     ] + [
         Column(
             str(d.code),
