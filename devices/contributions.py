@@ -89,8 +89,6 @@ CONTRIBUTION = Contribution(
     nav=(
         NavEntry("Pupils", "Phone hand-in desk", "devices:desk"),
         NavEntry("Pupils", "Devices held", "devices:held"),
-        NavEntry("Pupils", "Phone exceptions", "devices:exceptions"),
-        NavEntry("Pupils", "Searches", "devices:searches"),
         NavEntry("School", "School equipment", "devices:equipment"),
     ),
     home=(

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Q
 
@@ -106,7 +107,7 @@ def counts_for_day(*, school: School, day: datetime.date) -> dict[str, int]:
     }
 
 
-def desk_pupil(*, school: School, code) -> Pupil | None:
+def desk_pupil(*, school: School, code: UUID) -> Pupil | None:
     return Pupil.objects.filter(school=school, code=code).first()
 
 
@@ -126,7 +127,7 @@ def reviews_due(*, school: School, today: datetime.date) -> int:
     ).count()
 
 
-def exception_of(*, school: School, code) -> PhoneException | None:
+def exception_of(*, school: School, code: UUID) -> PhoneException | None:
     return (
         PhoneException.objects.filter(school=school, code=code)
         .select_related("pupil", "granted_by")

@@ -1,5 +1,7 @@
 """School equipment and the weekly camera check."""
 
+from uuid import UUID
+
 from devices.models import CameraWipe, Equipment, EquipmentKind
 from esafety.people.models import School
 
@@ -11,7 +13,7 @@ def equipment_list(*, school: School) -> tuple[list[Equipment], int]:
     return list(qs.order_by("asset_tag")[:LIMIT]), qs.count()
 
 
-def equipment_of(*, school: School, code) -> Equipment | None:
+def equipment_of(*, school: School, code: UUID) -> Equipment | None:
     return Equipment.objects.filter(school=school, code=code).first()
 
 

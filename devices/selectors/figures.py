@@ -20,7 +20,9 @@ from devices.selectors.desk import REVIEW_AHEAD
 from esafety.people.models import School
 
 
-def _range(school: School, start: datetime.date, end: datetime.date):
+def _range(
+    school: School, start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     tz = zoneinfo.ZoneInfo(school.timezone)
     return (
         datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),

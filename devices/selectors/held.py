@@ -10,6 +10,7 @@ not in a list, a count, the home page, the digest or the audit log (apps.py regi
 """
 
 import contextvars
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
@@ -90,7 +91,7 @@ def recently_closed(access: SchoolAccess, limit: int = 20) -> list[Device]:
     )
 
 
-def device_for(access: SchoolAccess, code) -> Device | None:
+def device_for(access: SchoolAccess, code: UUID) -> Device | None:
     return (
         devices_for(access)
         .filter(code=code)
@@ -105,7 +106,7 @@ def chain(device: Device) -> list[CustodyEvent]:
     )
 
 
-def evidence_for_concern(access: SchoolAccess, concern_code) -> list[Device]:
+def evidence_for_concern(access: SchoolAccess, concern_code: UUID) -> list[Device]:
     """For the concern's panel: the concern page is open, so its reader may open the concern."""
     if not access.has(*EVIDENCE_ROLES):
         return []

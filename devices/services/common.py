@@ -53,7 +53,9 @@ def members_with(school: School, *roles: Role) -> list[User]:
     )
 
 
-def audit(actor: User | None, school: School, action: str, obj: models.Model, summary: str = ""):
+def audit(
+    actor: User | None, school: School, action: str, obj: models.Model, summary: str = ""
+) -> None:
     """An event about a device never carries a child's name, a device's contents or a reason."""
     audit_record(actor=actor, school=school, action=action, obj=obj, summary=summary)
 

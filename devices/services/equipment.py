@@ -1,6 +1,8 @@
 """School equipment: cameras, tablets and laptops, who has one off site, and the weekly
 confirmation that images were deleted from the school's cameras."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,7 +12,7 @@ from devices.services.common import DeviceError, audit, clean_text, local_now, r
 from esafety.people.models import STAFF_ROLES, School, User
 
 
-def iso_week(school: School, now=None) -> str:
+def iso_week(school: School, now: datetime.datetime | None = None) -> str:
     year, week, _ = local_now(school, now).isocalendar()
     return f"{year}-W{week:02d}"
 
@@ -57,6 +59,7 @@ def equipment_check_in(*, actor: User, item: Equipment) -> Equipment:
     if item.off_site_with_id is None:
         raise DeviceError("This item is in school already.")
     member = item.off_site_with
+    assert member is not None
     item.off_site_with, item.off_site_since = None, None
     item.save(update_fields=["off_site_with", "off_site_since", "updated_at"])
     EquipmentMovement.objects.create(

@@ -17,10 +17,10 @@ from devices.models import CameraWipe, Device, DeviceStatus, Equipment, Equipmen
 from devices.services.common import local_now, members_with, settings_for
 from devices.services.equipment import iso_week
 from esafety.notify.services import Email, ReminderItem, reminder_send, reminders_send_many
-from esafety.people.models import Role, School
+from esafety.people.models import Role, School, User
 
 
-def _office(school: School):
+def _office(school: School) -> list[User]:
     return members_with(school, Role.OFFICE) or members_with(school, Role.HEAD)
 
 
