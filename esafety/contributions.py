@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 
 from esafety.people.access import SchoolAccess
 from esafety.people.models import School
+from esafety.reports.shapes import ReportSection
 
 # The navigation's sections, in the order the menu shows them. A few groups, each with its pages,
 # so eight apps fit on a phone and a 1280-pixel screen alike; an app files its pages under one.
@@ -161,6 +162,9 @@ class Contribution:
     # Documents members read and sign: accepted_documents(school=) -> list[AcceptedDocument],
     # in a constant number of queries.
     accepted_documents: Callable[..., list[AcceptedDocument]] | None = None
+    # The app's sections of the governors' report (esafety/reports/shapes.py): counts in tables
+    # the report adds up and suppresses itself, never names or narrative.
+    report_sections: tuple[ReportSection, ...] = ()
 
 
 _registry: dict[str, Contribution] = {}
@@ -266,6 +270,13 @@ def accepted_documents(*, school: School) -> list[AcceptedDocument]:
         if c.accepted_documents
         for d in c.accepted_documents(school=school)
     ]
+
+
+def report_sections() -> list[ReportSection]:
+    """Every installed app's report sections, in their order: an app that is not installed
+    has none, so its section is left out, never faked."""
+    found = [s for c in contributions() for s in c.report_sections]
+    return sorted(found, key=lambda s: s.order)
 
 
 def digest_sources() -> Iterator[DigestSource]:
