@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import SoftTimeLimitExceeded  # type: ignore[import-untyped]
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -76,8 +76,13 @@ def escalation_due(concern: Concern, now: datetime.datetime) -> int:
     return min(int(waited // minutes), levels - 1)
 
 
+def _read_with(concern: Concern, annotation: str) -> bool:
+    # What _with_levels annotated the concern with.
+    return bool(getattr(concern, annotation))
+
+
 def _head_told(concern: Concern) -> bool:
-    return concern.category in _HEAD_TOLD and concern.staff_involved
+    return concern.category in _HEAD_TOLD and _read_with(concern, "staff_involved")
 
 
 def _with_levels(qs: QuerySet[Concern]) -> QuerySet[Concern]:
@@ -222,7 +227,9 @@ def _levels_to_alert(concerns: list[Concern], due: dict[int, int]) -> list[_Leve
     levels = []
     for concern in concerns:
         route_levels = routing.levels_from(
-            concern.route, about_head=concern.about_head, head_told=_head_told(concern)
+            concern.route,
+            about_head=_read_with(concern, "about_head"),
+            head_told=_head_told(concern),
         )
         excluded = involved[concern.pk] | {concern.reported_by_id}
         for level in range(concern.escalation_level + 1, due[concern.pk] + 1):
