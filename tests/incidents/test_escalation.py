@@ -222,3 +222,16 @@ def test_a_concern_another_worker_holds_is_skipped_and_escalated_next_run(person
     held.refresh_from_db()
     assert held.escalation_level == 2
     assert Message.objects.filter(to_email=personas.chair.email).count() == 2
+
+
+def test_a_batch_alerts_a_level_in_routings_order(personas, log_concern):
+    from incidents.tasks import escalate_unacknowledged
+
+    # The online safety lead's route: its second level is the deputy DSL and the head.
+    concern = log_concern("filtering_breach")
+    expected = [user.email for user in routing.recipients(concern, 1)]
+    assert len(expected) == 2
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61), tick=False):
+        assert escalate_unacknowledged() == 1
+    sent = Message.objects.filter(subject__startswith="Escalated").order_by("id")
+    assert [m.to_email for m in sent] == expected
