@@ -10,6 +10,7 @@ from django.utils import timezone
 from esafety.people.models import Role, School, User
 from filtering.models import (
     Cadence,
+    CheckCategory,
     DecisionAction,
     DeviceType,
     Method,
@@ -17,7 +18,6 @@ from filtering.models import (
     ReviewItem,
     RoleKind,
     TargetKind,
-    TestCategory,
     UserGroup,
 )
 from filtering.periods import monday_of, period_of
@@ -33,10 +33,10 @@ PLAN = [
     (DeviceType.GUEST_WIFI, UserGroup.GUESTS),
 ]
 CORE = [
-    TestCategory.CHILD_ABUSE,
-    TestCategory.TERRORISM,
-    TestCategory.ADULT,
-    TestCategory.OFFENSIVE,
+    CheckCategory.CHILD_ABUSE,
+    CheckCategory.TERRORISM,
+    CheckCategory.ADULT,
+    CheckCategory.OFFENSIVE,
 ]
 
 
@@ -124,7 +124,7 @@ def seed_filtering(*, school: School, people: dict[str, User]) -> None:
             results = [checks.Result(c, True) for c in CORE]
             results.append(
                 checks.Result(
-                    TestCategory.SELF_HARM,
+                    CheckCategory.SELF_HARM,
                     not fail,
                     "Reported to Brightwire the same day; the iPads' profile was missing "
                     "the self-harm category."

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from esafety.people.models import User
 from filtering.models import (
     Cadence,
+    CheckCategory,
     DecisionAction,
     DeviceType,
     Method,
@@ -17,7 +18,6 @@ from filtering.models import (
     ReviewItem,
     RoleKind,
     TargetKind,
-    TestCategory,
     UserGroup,
 )
 from filtering.standards import REVIEW_QUESTIONS
@@ -182,7 +182,7 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for value, label in TestCategory.choices:
+        for value, label in CheckCategory.choices:
             self.fields[value] = forms.ChoiceField(
                 label=label, choices=RESULT_CHOICES, required=False
             )
@@ -196,7 +196,7 @@ class CheckForm(forms.Form):
     def results(self) -> list[tuple[str, bool, str]]:
         return [
             (value, self.cleaned_data[value] == "blocked", self.cleaned_data[f"{value}_action"])
-            for value in TestCategory.values
+            for value in CheckCategory.values
             if self.cleaned_data.get(value)
         ]
 

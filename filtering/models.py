@@ -238,7 +238,7 @@ class DecisionApplied(models.Model):
         return f"Applied {self.applied_on}"
 
 
-class TestCategory(models.TextChoices):
+class CheckCategory(models.TextChoices):
     # The categories of the UK Safer Internet Centre's test-filtering tool (testfiltering.com),
     # and two that schools commonly add.
     CHILD_ABUSE = "child_abuse", "Child sexual abuse content (IWF list)"
@@ -273,7 +273,7 @@ class Check(models.Model):
 
 class CheckResult(models.Model):
     check_record = models.ForeignKey(Check, models.PROTECT, related_name="results")
-    category = models.CharField(max_length=32, choices=TestCategory.choices)
+    category = models.CharField(max_length=32, choices=CheckCategory.choices)
     blocked = models.BooleanField()
     action = models.TextField(blank=True)
 

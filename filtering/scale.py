@@ -13,6 +13,7 @@ from esafety.scale import ScaleSchool
 from filtering.models import (
     AnnualReview,
     Check,
+    CheckCategory,
     CheckResult,
     CheckTask,
     Decision,
@@ -28,7 +29,6 @@ from filtering.models import (
     RoleAssignment,
     RoleKind,
     TargetKind,
-    TestCategory,
     UserGroup,
 )
 from filtering.periods import monday_of
@@ -37,10 +37,10 @@ from filtering.standards import ROLE_DUTIES
 DEVICES = [DeviceType.WINDOWS, DeviceType.CHROMEBOOK, DeviceType.IPAD, DeviceType.STAFF_LAPTOP]
 GROUPS = [UserGroup.KS1, UserGroup.KS2, UserGroup.STAFF, UserGroup.GUESTS]
 CATEGORIES = [
-    TestCategory.CHILD_ABUSE,
-    TestCategory.TERRORISM,
-    TestCategory.ADULT,
-    TestCategory.OFFENSIVE,
+    CheckCategory.CHILD_ABUSE,
+    CheckCategory.TERRORISM,
+    CheckCategory.ADULT,
+    CheckCategory.OFFENSIVE,
 ]
 
 

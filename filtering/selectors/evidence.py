@@ -32,10 +32,8 @@ class Bounded:
 
 
 def bounded(qs: QuerySet, limit: int = LIST_LIMIT) -> Bounded:
-    rows = list(qs[: limit + 1])
-    if len(rows) <= limit:
-        return Bounded(rows, len(rows), limit)
-    return Bounded(rows[:limit], qs.count(), limit)
+    # Always the rows and a count: two queries, whether or not there are more than shown.
+    return Bounded(list(qs[:limit]), qs.count(), limit)
 
 
 def current_provision(*, school: School) -> ProvisionVersion | None:

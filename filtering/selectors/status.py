@@ -108,12 +108,10 @@ def report_weeks(
             school=school, week_start__gte=shown[-1], week_start__lte=shown[0]
         ).select_related("acknowledged_by")
     }
-    if len(weeks) > limit:
-        acknowledged = ReportAcknowledgement.objects.filter(
-            school=school, week_start__gte=weeks[-1], week_start__lte=weeks[0]
-        ).count()
-    else:
-        acknowledged = len(acks)
+    # Counted every time (not only past `limit` weeks), so the page's queries never vary.
+    acknowledged = ReportAcknowledgement.objects.filter(
+        school=school, week_start__gte=weeks[-1], week_start__lte=weeks[0]
+    ).count()
     return Reports([WeekRow(w, acks.get(w)) for w in shown], len(weeks), acknowledged)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from esafety.notify.services import Email, reminder_send
 from esafety.people.models import School, User
-from filtering.models import Check, CheckResult, CheckTask, DeviceType, TestCategory, UserGroup
+from filtering.models import Check, CheckCategory, CheckResult, CheckTask, DeviceType, UserGroup
 from filtering.services.common import (
     KEEPER_ROLES,
     FilteringError,
@@ -66,11 +66,11 @@ def check_record(
         raise FilteringError("Record the result for at least one category.")
     seen = set()
     for result in results:
-        if result.category not in TestCategory.values or result.category in seen:
+        if result.category not in CheckCategory.values or result.category in seen:
             raise FilteringError("Each category is tested once.")
         seen.add(result.category)
         if not result.blocked and not result.action.strip():
-            label = TestCategory(result.category).label
+            label = CheckCategory(result.category).label
             raise ValidationError(
                 {f"{result.category}_action": f"{label} was not blocked: say what is done."}
             )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from esafety.actions import submit_form
 from esafety.people.access import SchoolAccess, school_view
 from filtering.forms import CheckForm, ResolveForm
-from filtering.models import TestCategory
+from filtering.models import CheckCategory
 from filtering.selectors import evidence as selectors
 from filtering.selectors import status
 from filtering.services import checks as services
@@ -64,7 +64,7 @@ def check_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "filtering:check_detail", args=[access.school.code, made["check"].code]
         ),
         template="filtering/check_form.html",
-        categories=[(form[value], form[f"{value}_action"]) for value in TestCategory.values],
+        categories=[(form[value], form[f"{value}_action"]) for value in CheckCategory.values],
     )
 
 

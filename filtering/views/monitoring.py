@@ -1,6 +1,7 @@
 """Monitoring: the weekly reports acknowledged (and the weeks missed), the out-of-hours rota and
 the urgent alerts."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,17 +19,16 @@ from filtering.views.common import KEEPERS, READERS, ctx, form_page
 
 def _reports_page(request, access, failed: AcknowledgeForm | None = None) -> HttpResponse:
     reports = status.report_weeks(school=access.school, today=timezone.localdate())
-    rows = [
-        (
-            row,
-            failed
-            if failed is not None and failed["week_start"].value() == str(row.week_start)
-            else AcknowledgeForm(
-                initial={"week_start": row.week_start}, prefix=str(row.week_start)
-            ),
-        )
-        for row in reports.rows
-    ]
+    rows, placed = [], False
+    for row in reports.rows:
+        form = AcknowledgeForm(initial={"week_start": row.week_start}, prefix=str(row.week_start))
+        if failed is not None and row.ack is None and failed.prefix == str(row.week_start):
+            form, placed = failed, True
+        rows.append((row, form))
+    if failed is not None and not placed:
+        # The week is acknowledged already (or not shown): say why nothing was saved.
+        for error in failed.non_field_errors() or ["That week could not be acknowledged."]:
+            messages.error(request, error)
     return render(request, "filtering/report_list.html", ctx(access, reports=reports, rows=rows))
 
 

@@ -1,0 +1,91 @@
+"""The filtering evidence refuses UPDATE, DELETE and TRUNCATE in PostgreSQL itself."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from filtering.models import (
+    Check,
+    CheckResult,
+    Decision,
+    DecisionApplied,
+    OnCallShift,
+    ProvisionVersion,
+    ReportAcknowledgement,
+    RoleAssignment,
+    UrgentAlert,
+)
+from filtering.periods import monday_of
+from filtering.services import decisions, monitoring
+from tests.append_only import assert_append_only
+
+pytestmark = pytest.mark.postgres
+
+
+def _decision(personas):
+    today = timezone.localdate()
+    return decisions.decision_record(
+        school=personas.school,
+        actor=personas.online_safety_lead,
+        action="block",
+        target_kind="site",
+        target="www.example.org",
+        requested_by="A teacher",
+        requested_on=today,
+        reason="Adverts",
+        risk_assessment="Low",
+        outcome="approved",
+        decided_on=today,
+    )
+
+
+def test_decisions_and_when_they_were_applied_are_append_only(personas):
+    decision = _decision(personas)
+    decisions.decision_applied(
+        decision=decision,
+        actor=personas.online_safety_lead,
+        applied_on=timezone.localdate(),
+        applied_by="The provider",
+    )
+    assert_append_only("filtering_decision", decision.pk)
+    assert_append_only("filtering_decisionapplied", DecisionApplied.objects.get().pk)
+    assert Decision.objects.filter(pk=decision.pk, target="www.example.org").exists()
+
+
+def test_checks_and_their_results_are_append_only(personas, record_check):
+    check = record_check(failed=True)
+    assert_append_only("filtering_check", check.pk)
+    assert_append_only(
+        "filtering_checkresult", CheckResult.objects.filter(check_record=check)[0].pk
+    )
+    assert Check.objects.get(pk=check.pk).failed
+
+
+def test_roles_and_provision_versions_are_append_only(named, record_provision):
+    version = record_provision()
+    assert_append_only("filtering_provisionversion", version.pk)
+    assert_append_only("filtering_roleassignment", RoleAssignment.objects.first().pk)
+    assert ProvisionVersion.objects.count() == 1
+
+
+def test_acknowledgements_shifts_and_alerts_are_append_only(personas):
+    school, dsl = personas.school, personas.dsl
+    week = monday_of(timezone.localdate()) - datetime.timedelta(days=7)
+    monitoring.report_acknowledge(school=school, actor=dsl, week_start=week, note="Nothing.")
+    today = timezone.localdate()
+    monitoring.shift_record(
+        school=school, actor=personas.head, user=dsl, starts_on=today, ends_on=today
+    )
+    now = timezone.now()
+    monitoring.alert_record(
+        school=school,
+        actor=dsl,
+        received_at=now - datetime.timedelta(hours=2),
+        acted_at=now - datetime.timedelta(hours=1),
+        received_by=dsl,
+        action="Phoned the parents.",
+    )
+    assert_append_only("filtering_reportacknowledgement", ReportAcknowledgement.objects.get().pk)
+    assert_append_only("filtering_oncallshift", OnCallShift.objects.get().pk)
+    assert_append_only("filtering_urgentalert", UrgentAlert.objects.get().pk)
