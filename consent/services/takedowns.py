@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from consent.models import Publication, Purpose, TakeDown, TakeDownReason
+from consent.models import Publication, PublicationPupil, Purpose, TakeDown, TakeDownReason
 from consent.services.common import ConsentError, audit
 from esafety.audit.services import Entry, audit_record_many
 from esafety.people.models import Pupil, User
@@ -25,7 +25,9 @@ def takedowns_open_for(
     (a use already taken down once is not opened again). `group_only`: only the uses with other
     pupils in them (the parent now says "on their own only")."""
     uses = Publication.objects.filter(
-        school=pupil.school_id, purpose__in=list(purposes), appearances__pupil=pupil
+        school=pupil.school_id,
+        purpose__in=list(purposes),
+        pk__in=PublicationPupil.objects.filter(pupil=pupil).values("publication_id"),
     ).exclude(takedowns__pupil=pupil)
     if group_only:
         uses = uses.annotate(n=Count("appearances")).filter(n__gt=1)
