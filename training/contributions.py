@@ -65,11 +65,11 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 CONTRIBUTION = Contribution(
     app="training",
     bench="training.bench",
+    # Two entries: the matrix page links to the engagement events, the courses and the queue,
+    # so the School section stays short on a phone.
     nav=(
         NavEntry("School", "My training", "training:mine"),
         NavEntry("School", "Training matrix", "training:matrix"),
-        NavEntry("School", "Engagement events", "training:engagement"),
-        NavEntry("School", "Training courses", "training:courses"),
     ),
     home=(HomeCard("Training", "training/_home.html", "training:mine", order=40),),
     demo=_demo,

@@ -70,12 +70,12 @@ def seed_training(*, school: School, people: dict, pupils: list[Pupil]) -> None:
         attendees=staff[:-1],
     )
 
-    def own(user, kind, months_ago, provider, verify=True) -> None:
+    def own(user, kind, months_ago, provider, verify=True, days_later=0) -> None:
         record = record_add(
             actor=user,
             school=school,
             course=courses[kind],
-            completed_on=today - relativedelta(months=months_ago),
+            completed_on=today - relativedelta(months=months_ago, days=-days_later),
             provider=provider,
             certificate=_certificate(),
         )
@@ -84,7 +84,8 @@ def seed_training(*, school: School, people: dict, pupils: list[Pupil]) -> None:
 
     for user in staff[:-2]:
         own(user, Kind.INDUCTION, 30, "Local authority safeguarding team")
-    own(people[Role.DSL], Kind.DSL_FORMAL, 23, "Local authority DSL course")  # lapses soon
+    # Lapses in twelve days.
+    own(people[Role.DSL], Kind.DSL_FORMAL, 24, "Local authority DSL course", days_later=12)
     own(people[Role.DEPUTY_DSL], Kind.DSL_FORMAL, 26, "Local authority DSL course")  # lapsed
     own(people[Role.DSL], Kind.DSL_REFRESH, 5, "Safeguarding network")
     own(people[Role.DSL], Kind.PREVENT, 10, "Home Office Prevent e-learning")

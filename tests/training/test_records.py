@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
+from tests.training.conftest import PDF, PNG, pdf
 from training.certificates import CertificateRefused
 from training.models import TrainingRecord
 from training.services.common import TrainingError
 from training.services.records import record_add, record_verify
-from tests.training.conftest import PDF, PNG, pdf
 
 pytestmark = pytest.mark.django_db
 
