@@ -15,7 +15,11 @@ from esafety.notify.models import Message
 from esafety.periodic import each
 
 # The outbox sweep claims this many messages at a time, and sends at most SWEEP_LIMIT a run.
-SWEEP_BATCH = 100
+# A batch's results are written after it is sent, so a worker killed outright (kill -9) part way
+# through a batch leaves up to this many messages sent but not marked so: they go again when
+# their claim times out. Small, so that window is a handful of emails, never hundreds; the
+# sweep still costs a few queries a batch rather than three a message.
+SWEEP_BATCH = 20
 SWEEP_LIMIT = 500
 
 

@@ -1,4 +1,8 @@
-"""A sweep killed mid-run (kill -9 on the worker) resumes within minutes; nothing goes out twice.
+"""A sweep killed mid-run (kill -9 on the worker) resumes within minutes, and finishes the work.
+
+At most the messages of the outbox batch being sent when the worker died (SWEEP_BATCH, 20) go out
+a second time, once their claim times out: sent but not yet marked sent. Everything else goes
+out once.
 
 Three things make it so, each checked here against the real settings and beat schedule:
 - tasks are acknowledged late and rejected back to the queue when their pool process dies;
