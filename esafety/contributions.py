@@ -162,9 +162,10 @@ class Contribution:
     # Documents members read and sign: accepted_documents(school=) -> list[AcceptedDocument],
     # in a constant number of queries.
     accepted_documents: Callable[..., list[AcceptedDocument]] | None = None
-    # The app's sections of the governors' report (esafety/reports/shapes.py): counts in tables
-    # the report adds up and suppresses itself, never names or narrative.
-    report_sections: tuple[ReportSection, ...] = ()
+    # The app's sections of the governors' report: a module (say "incidents.report") whose
+    # SECTIONS is a tuple of esafety.reports.shapes.ReportSection: counts in tables the report
+    # adds up and suppresses itself, never names or narrative. Imported when a report is made.
+    report: str = ""
 
 
 _registry: dict[str, Contribution] = {}
@@ -275,7 +276,8 @@ def accepted_documents(*, school: School) -> list[AcceptedDocument]:
 def report_sections() -> list[ReportSection]:
     """Every installed app's report sections, in their order: an app that is not installed
     has none, so its section is left out, never faked."""
-    found = [s for c in contributions() for s in c.report_sections]
+    modules = [importlib.import_module(c.report) for c in contributions() if c.report]
+    found = [section for module in modules for section in module.SECTIONS]
     return sorted(found, key=lambda s: s.order)
 
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "esafety.people",
     "esafety.audit",
     "esafety.notify",
+    "esafety.reports",
     "policies",
     "incidents",
     "consent",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("esafety.people.urls")),
     path("", include("esafety.audit.urls")),
+    path("", include("esafety.reports.urls")),
     path("", include("incidents.urls")),
     path("", include("policies.urls")),
     path("", include("consent.urls")),

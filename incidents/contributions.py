@@ -65,6 +65,7 @@ CONTRIBUTION = Contribution(
     demo=_demo,
     scale=_scale,
     figures=_figures,
+    report="incidents.report",
     digest=(
         DigestSource(
             frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest

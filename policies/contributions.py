@@ -107,6 +107,7 @@ CONTRIBUTION = Contribution(
     scale=_scale,
     accepted_documents=_accepted_documents,
     figures=_figures,
+    report="policies.report",
     digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),
     beat={
         # Every ten minutes from 07:00 to 21:50: policy acceptance reminders (a week after, then

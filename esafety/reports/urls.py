@@ -1,0 +1,13 @@
+from django.urls import path
+
+from esafety.reports import views
+
+app_name = "reports"
+
+# Every path here also needs its row in tests/reports/access_rows.py.
+REPORTS = "s/<uuid:school>/governors/"
+urlpatterns = [
+    path(REPORTS, views.dashboard, name="dashboard"),
+    path(REPORTS + "report.pdf", views.report_pdf_download, name="pdf"),
+    path(REPORTS + "settings/", views.report_settings, name="settings"),
+]

@@ -1,0 +1,108 @@
+"""The governors' dashboard (the current term in the browser), the report's PDF for any
+period, and the board's choice of sections. Governors, the chair, the head, the DSL and the
+online safety lead see figures only: nothing here names a child, a member of staff or a
+concern, and every number passes the same suppression as the PDF."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from esafety.actions import submit_form
+from esafety.people.access import SchoolAccess, roles_label, school_view
+from esafety.people.models import Role
+from esafety.people.navigation import nav_for
+from esafety.reports import periods, selectors, services
+from esafety.reports.forms import PeriodForm, SettingsForm
+from esafety.reports.pdf import file_name, report_pdf
+
+READERS = (Role.GOVERNOR, Role.HEAD, Role.DSL, Role.ONLINE_SAFETY_LEAD)
+# The board decides what its report contains, not the head.
+BOARD = (Role.GOVERNOR,)
+
+
+def generated_by(access: SchoolAccess) -> str:
+    """Who made the report, as a named role: never a person's name."""
+    if access.is_chair:
+        return "Chair of governors"
+    return roles_label(r for r in access.roles if r in READERS)
+
+
+@school_view(*READERS)
+def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    period = periods.term_of(access.school, timezone.localdate())
+    report = selectors.report_for(school=access.school, period=period)
+    form = PeriodForm(school=access.school, initial={"period": f"term:{period.start:%Y-%m-%d}"})
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            "report": report,
+            "form": form,
+            "is_board": access.has(*BOARD),
+        },
+    )
+
+
+@school_view(*READERS)
+def report_pdf_download(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    data = request.GET if "period" in request.GET else None
+    form = PeriodForm(data, school=access.school)
+    if data is None:
+        period = periods.term_of(access.school, timezone.localdate())
+    elif form.is_valid():
+        period = form.chosen
+    else:
+        report = selectors.report_for(
+            school=access.school, period=periods.term_of(access.school, timezone.localdate())
+        )
+        context = {
+            "access": access,
+            "nav": nav_for(access),
+            "report": report,
+            "form": form,
+            "is_board": access.has(*BOARD),
+        }
+        return render(request, "reports/dashboard.html", context, status=400)
+    report = selectors.report_for(school=access.school, period=period)
+    pdf = report_pdf(report=report, generated_by=generated_by(access))
+    services.report_download_record(actor=access.user, school=access.school, period=period)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(report)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@school_view(*BOARD)
+def report_settings(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    current = selectors.settings_of(access.school)
+    available = selectors.available_sections()
+    chosen = [s.key for s in selectors.chosen_sections(current)]
+    form = SettingsForm(
+        request.POST or None,
+        sections=available,
+        initial={"sections": chosen, "threshold": current.threshold},
+    )
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and submit_form(
+            request,
+            form,
+            lambda: services.report_settings_update(
+                actor=access.user,
+                school=access.school,
+                sections=form.cleaned_data["sections"],
+                threshold=form.cleaned_data["threshold"],
+            ),
+            "The report's sections are saved.",
+        )
+    )
+    if saved:
+        return redirect("reports:dashboard", access.school.code)
+    return render(
+        request,
+        "reports/settings_form.html",
+        {"access": access, "nav": nav_for(access), "form": form},
+    )
