@@ -35,7 +35,8 @@ def seed_devices(*, school: School, people: dict[str, User], pupils: list[Pupil]
     staff = people[Role.STAFF]
     today = timezone.localdate()
     year6 = [p for p in pupils if p.year_group.endswith("6")] or pupils
-    walkers = year6[:6]
+    # A tiny demo (three pupils) still shows every part, a pupil sometimes playing two parts.
+    walkers = year6[:6] if len(pupils) >= 12 else pupils[:1]
     for n, pupil in enumerate(walkers):
         exception_grant(
             actor=head,
@@ -46,7 +47,11 @@ def seed_devices(*, school: School, people: dict[str, User], pupils: list[Pupil]
             ends_on=None,
             review_due=today + datetime.timedelta(days=7 if n == 0 else 90),
         )
-    carer = year6[6] if len(year6) > 6 else pupils[-1]
+    # The rest of the school, for a carer, a medical need, two breaches and a search (the demo
+    # may have as few as 20 pupils).
+    rest = [p for p in pupils if p not in walkers] or pupils
+    rest = [rest[i % len(rest)] for i in range(5)]
+    carer = year6[6] if len(year6) > 6 and len(pupils) >= 12 else rest.pop(0)
     exception_grant(
         actor=head,
         pupil=carer,
@@ -56,16 +61,17 @@ def seed_devices(*, school: School, people: dict[str, User], pupils: list[Pupil]
         ends_on=None,
         review_due=today + datetime.timedelta(days=60),
     )
-    medical = pupils[10]
-    exception_grant(
-        actor=head,
-        pupil=medical,
-        reason=ExceptionReason.MEDICAL,
-        detail="Glucose monitor runs on the phone (individual healthcare plan).",
-        starts_on=today - datetime.timedelta(days=200),
-        ends_on=None,
-        review_due=today + datetime.timedelta(days=120),
-    )
+    medical = rest[0]
+    if len(pupils) >= 12:  # a tiny demo has no pupil to spare for it
+        exception_grant(
+            actor=head,
+            pupil=medical,
+            reason=ExceptionReason.MEDICAL,
+            detail="Glucose monitor runs on the phone (individual healthcare plan).",
+            starts_on=today - datetime.timedelta(days=200),
+            ends_on=None,
+            review_due=today + datetime.timedelta(days=120),
+        )
     # This morning: five of the seven phones are in, one of them cracked.
     for n, pupil in enumerate([*walkers[:4], carer]):
         phone_check_in(actor=office, pupil=pupil, condition="Screen cracked" if n == 2 else "")
@@ -73,7 +79,7 @@ def seed_devices(*, school: School, people: dict[str, User], pupils: list[Pupil]
     # Phones found on pupils with no exception: breaches.
     held = device_confiscate(
         actor=staff,
-        pupil=pupils[20],
+        pupil=rest[1],
         kind=DeviceKind.PHONE,
         description="Black phone in a blue case",
         reason="Used in a lesson; the school is phone-free.",
@@ -82,13 +88,13 @@ def seed_devices(*, school: School, people: dict[str, User], pupils: list[Pupil]
     device_move(actor=office, device=held, place="Office safe, top shelf")
     returned = device_confiscate(
         actor=staff,
-        pupil=pupils[21],
+        pupil=rest[2],
         kind=DeviceKind.WATCH,
         description="Smart watch, pink strap",
         reason="Messages during a test.",
         held_at="Office safe",
     )
-    guardian = pupils[21].guardians.first()
+    guardian = rest[2].guardians.first()
     device_release(
         actor=office,
         device=returned,
@@ -97,7 +103,7 @@ def seed_devices(*, school: School, people: dict[str, User], pupils: list[Pupil]
     )
     search_record(
         actor=head,
-        pupil=pupils[22],
+        pupil=rest[3],
         of="pupil",
         authorised_by=head,
         searched_by=staff,
