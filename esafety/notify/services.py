@@ -151,6 +151,26 @@ def message_queue(
     return message
 
 
+def messages_queue(*, kind: str, school: School, emails: "Sequence[Email]") -> None:
+    """message_queue for several members at once (the alerts a new concern sends): the same
+    checks, with one query for a pupil's name in any of them and one insert."""
+    _messages_queue_many(
+        school=school,
+        messages=[
+            _message_build(
+                kind=kind,
+                subject=e.subject,
+                body=e.body,
+                link=e.link,
+                school=school,
+                recipient=e.recipient,
+                to_email="",
+            )
+            for e in emails
+        ],
+    )
+
+
 def _hand_off(message_id: int) -> None:
     from esafety.notify import dispatch, tasks
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from esafety.actions import ServiceRefusal
 from esafety.audit.services import audit_record
 from esafety.notify.models import Message
-from esafety.notify.services import Email, message_queue
+from esafety.notify.services import Email, messages_queue
 from esafety.people.models import User
 from incidents.categories import KEPT_BY, KeptBy
 from incidents.models import Concern, ProcedureStep, Status, StepState, TimelineEntry
@@ -70,15 +70,11 @@ def _alert_email(concern: Concern, user: User, subject: str, body: str, *, can_o
 
 
 def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
-    for email in _alert_emails(concern, users, subject, body):
-        message_queue(
-            kind=Message.Kind.ALERT,
-            school=concern.school,
-            recipient=email.recipient,
-            subject=email.subject,
-            body=email.body,
-            link=email.link,
-        )
+    messages_queue(
+        kind=Message.Kind.ALERT,
+        school=concern.school,
+        emails=_alert_emails(concern, users, subject, body),
+    )
 
 
 def _locked(concern: Concern) -> Concern:
