@@ -89,16 +89,8 @@ def _concern_panel(access: SchoolAccess, concern) -> dict | None:
 CONTRIBUTION = Contribution(
     app="filtering",
     bench="filtering.bench",
-    nav=(
-        NavEntry("Safeguarding", "Filtering and monitoring", "filtering:overview"),
-        # Governors see the roles and the annual review (the named governor signs it).
-        NavEntry(
-            "Safeguarding",
-            "Filtering review",
-            "filtering:reviews",
-            when=holding(Role.GOVERNOR),
-        ),
-    ),
+    # Governors reach the annual review (and the roles) from their home card, not the menu.
+    nav=(NavEntry("Safeguarding", "Filtering and monitoring", "filtering:overview"),),
     home=(
         HomeCard(
             "Filtering and monitoring",

@@ -1,6 +1,8 @@
 """Reading the school's filtering evidence: every read scoped to the school. Lists are bounded
 (the newest rows, with a count of the rest), so a page's queries do not grow with the years."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -113,7 +115,7 @@ def open_tasks(*, school: School, limit: int = 20) -> Bounded:
     )
 
 
-def shifts(*, school: School, since, limit: int = 20) -> Bounded:
+def shifts(*, school: School, since: datetime.date, limit: int = 20) -> Bounded:
     return bounded(
         OnCallShift.objects.filter(school=school, ends_on__gte=since)
         .select_related("user")
@@ -148,7 +150,7 @@ def review_for(*, school: School, code: UUID) -> AnnualReview | None:
     )
 
 
-def members_holding(*, school: School, roles) -> QuerySet[User]:
+def members_holding(*, school: School, roles: Iterable[str]) -> QuerySet[User]:
     """Active members of the school holding one of `roles`, for a form's choices."""
     return User.objects.filter(
         pk__in=Membership.objects.filter(school=school, role__in=roles, is_active=True).values(

@@ -42,7 +42,9 @@ class Coverage:
         return self.has_provision and not self.missing_devices and not self.missing_groups
 
 
-def coverage(*, school: School, today: datetime.date, settings=None) -> Coverage:
+def coverage(
+    *, school: School, today: datetime.date, settings: FilteringSettings | None = None
+) -> Coverage:
     """Which device types and user groups of the current provision have no check this period."""
     settings = settings or settings_of(school)
     period = period_of(today, settings.check_cadence)
@@ -95,7 +97,11 @@ class Reports:
 
 
 def report_weeks(
-    *, school: School, today: datetime.date, limit: int = 12, settings=None
+    *,
+    school: School,
+    today: datetime.date,
+    limit: int = 12,
+    settings: FilteringSettings | None = None,
 ) -> Reports:
     settings = settings or settings_of(school)
     weeks = due_weeks(reports_first_week(school, settings), today)

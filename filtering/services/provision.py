@@ -2,7 +2,7 @@
 settings row is locked while the number is chosen, so two saves at once cannot share one."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from esafety.people.models import School, User
@@ -30,7 +30,9 @@ COMPARED = (
 )
 
 
-def _choices(value: list[str], allowed: type, field: str, what: str) -> list[str]:
+def _choices(
+    value: list[str], allowed: type[models.TextChoices], field: str, what: str
+) -> list[str]:
     if not value:
         raise ValidationError({field: f"Choose at least one {what}."})
     unknown = set(value) - set(allowed.values)

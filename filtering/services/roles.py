@@ -70,9 +70,10 @@ def role_assign(
 
 
 def _eligible_words(kind: str) -> str:
-    return {
+    words: dict[str, str] = {
         RoleKind.SENIOR_LEADER: "it needs the head, the DSL or the online safety lead",
         RoleKind.GOVERNOR: "it needs a governor of the school",
         RoleKind.DSL: "it needs the school's designated safeguarding lead",
         RoleKind.PROMPT_CHANGE: "it needs a senior member of staff",
-    }[kind]
+    }
+    return words[kind]
