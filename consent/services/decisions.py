@@ -108,7 +108,13 @@ def decisions_record_online(
         if purpose.school_id != pupil.school_id:
             raise ConsentError("This purpose is not one of your child's school's.")
         _check_choice(purpose, choice)
-    changed = [p for p in purposes if latest.get(p.pk) != choices[p]]
+    # A public-task purpose nobody has objected to already stands as "yes": saving that is
+    # no decision.
+    changed = [
+        p
+        for p in purposes
+        if latest.get(p.pk, None if p.needs_consent else Choice.GRANTED) != choices[p]
+    ]
     if not changed:
         return []
     before = states_for(school=pupil.school, pupils=[pupil], purposes=changed)

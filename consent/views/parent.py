@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from consent import selectors
 from consent.forms import ChildChoicesForm
-from consent.models import Decision
+from consent.models import Choice, Decision
 from consent.services.decisions import decisions_record_online
 from consent.views.common import page, ready, uuid_or_404
 from esafety.actions import submit_form
@@ -26,7 +26,9 @@ class ChildPage:
 
 
 def _form(child, purposes, latest, data=None) -> ChildChoicesForm:
-    initial = {
+    # A public-task purpose with no objection is shown as the yes it is.
+    initial = {p.pk: Choice.GRANTED for p in purposes if not p.needs_consent}
+    initial |= {
         p.pk: latest[(child.pk, p.pk, False)].choice
         for p in purposes
         if (child.pk, p.pk, False) in latest
