@@ -175,3 +175,17 @@ class CheckOutForm(forms.Form):
     def __init__(self, *args, school: School, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = _staff(school)
+
+
+class SettingsForm(forms.Form):
+    end_of_day = forms.TimeField(
+        label="End of the school day",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Phones still at the hand-in desk then alert the office, once.",
+    )
+    held_days = forms.IntegerField(
+        label="Days a confiscated device may be held",
+        min_value=1,
+        max_value=60,
+        help_text="After this the office is reminded each day until it goes back.",
+    )

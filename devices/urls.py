@@ -9,6 +9,7 @@ P = "s/<uuid:school>/devices/"
 urlpatterns = [
     path(f"{P}", held.held, name="held"),
     path(f"{P}desk/", desk.desk, name="desk"),
+    path(f"{P}settings/", desk.settings, name="settings"),
     path(f"{P}desk/<uuid:pupil>/in/", desk.check_in, name="check_in"),
     path(f"{P}desk/<uuid:pupil>/back/", desk.hand_back, name="hand_back"),
     path(f"{P}confiscate/", held.confiscate, name="confiscate"),

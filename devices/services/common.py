@@ -62,3 +62,19 @@ def audit(
 
 def clean_text(value: str) -> str:
     return " ".join(value.split())
+
+
+def settings_update(
+    *, actor: User, school: School, end_of_day: datetime.time, held_days: int
+) -> DeviceSettings:
+    """The school's end of day (phones still held then alert the office) and how many days a
+    confiscated device may be held before the office is reminded."""
+    require_role(
+        actor, school, Role.OFFICE, Role.HEAD, refusal="Only the office or the head may do this."
+    )
+    found = settings_for(school)
+    found.end_of_day, found.held_days = end_of_day, held_days
+    found.full_clean()
+    found.save()
+    audit(actor, school, "devices.settings_changed", found, f"{end_of_day:%H:%M}, {held_days} days")
+    return found

@@ -210,3 +210,10 @@ def device_release(
 def chain_printed(*, actor: User, device: Device) -> None:
     """Printing a chain of custody is itself worth knowing about."""
     audit(actor, device.school, "device.chain_printed", device)
+
+
+@transaction.atomic
+def evidence_viewed(*, actor: User, device: Device) -> None:
+    """Opening an evidence device is audited, as opening its concern is: who looked, and when."""
+    if device.is_evidence:
+        audit(actor, device.school, "evidence.viewed", device)

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from devices.forms import CheckInForm, DeskSearchForm
+from devices.forms import CheckInForm, DeskSearchForm, SettingsForm
 from devices.selectors import desk as selectors
 from devices.services import desk as services
-from devices.services.common import school_today
+from devices.services.common import school_today, settings_for, settings_update
 from devices.views.common import DESK
-from esafety.actions import run_service
+from esafety.actions import run_service, submit_form
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.navigation import nav_for
 
@@ -76,3 +76,26 @@ def hand_back(request: HttpRequest, access: SchoolAccess, pupil: UUID) -> HttpRe
         f"{child.full_name}'s phone is handed back.",
     )
     return _back(access, request)
+
+
+@school_view(*DESK)
+def settings(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    current = settings_for(access.school)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"end_of_day": current.end_of_day, "held_days": current.held_days},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and submit_form(
+            request,
+            form,
+            lambda: settings_update(actor=access.user, school=access.school, **form.cleaned_data),
+            "The devices settings are saved.",
+        )
+    ):
+        return redirect("devices:desk", access.school.code)
+    return render(
+        request, "devices/settings.html", {"access": access, "nav": nav_for(access), "form": form}
+    )

@@ -86,6 +86,7 @@ def confiscate(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 @school_view(*HANDLERS)
 def device(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     found = _device(access, code)
+    services.evidence_viewed(actor=access.user, device=found)
     is_dsl = access.has(Role.DSL)
     return render(
         request,

@@ -32,6 +32,7 @@ EVIDENCE_DEVICE = {"code": "device_evidence"}
 SCHOOL_PAGES: dict[str, School] = {
     "devices:held": School(HANDLERS),
     "devices:desk": School(DESK),
+    "devices:settings": School(DESK),
     "devices:check_in": School(DESK, method="POST", objects={"pupil": "device_pupil"}),
     "devices:hand_back": School(DESK, method="POST", objects={"pupil": "device_pupil"}),
     "devices:confiscate": School(HANDLERS),

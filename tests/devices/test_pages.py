@@ -196,3 +196,62 @@ def test_reviews_due_show_on_the_offices_home(personas, client_for, grant):
         reverse("people:school_home", args=[personas.school.code])
     )
     assert b"1 review due" in home.content
+
+
+def test_the_office_sets_the_end_of_day_and_the_days_held(personas, client_for):
+    from devices.models import DeviceSettings
+
+    client = client_for(personas.office)
+    response = client.post(url("settings", personas), {"end_of_day": "14:45", "held_days": "0"})
+    assert response.status_code == 200 and not DeviceSettings.objects.filter(held_days=0).exists()
+    response = client.post(url("settings", personas), {"end_of_day": "14:45", "held_days": "3"})
+    assert response.status_code == 302
+    saved = DeviceSettings.objects.get(school=personas.school)
+    assert (saved.end_of_day, saved.held_days) == (datetime.time(14, 45), 3)
+
+
+def test_opening_an_evidence_device_is_audited(personas, client_for, quarantine):
+    from esafety.audit.models import AuditEvent
+
+    device = quarantine()
+    client_for(personas.dsl).get(url("device", personas, device.code))
+    event = AuditEvent.objects.get(action="evidence.viewed")
+    assert (event.actor, event.object_code) == (personas.dsl, str(device.code))
+
+
+def test_a_confiscated_phone_is_released_to_a_guardian_who_signs(
+    personas, client_for, confiscated, guardian_of
+):
+    device = confiscated()
+    guardian = guardian_of(device.pupil)
+    client = client_for(personas.office)
+    page = client.get(url("release", personas, device.code))
+    assert b"Casey Carer" in page.content
+    response = client.post(
+        url("release", personas, device.code), {"to": str(guardian.code), "signature": ""}
+    )
+    assert response.status_code == 200 and Device.objects.get().held
+    response = client.post(
+        url("release", personas, device.code), {"to": "other", "signature": "Al"}
+    )
+    assert b"name the adult" in response.content and Device.objects.get().held
+    response = client.post(
+        url("release", personas, device.code),
+        {"to": str(guardian.code), "signature": "Casey Carer"},
+    )
+    assert response.status_code == 302
+    detail = client.get(response.url)
+    assert b"Released" in detail.content and b"signed: Casey Carer" in detail.content
+
+
+def test_a_devices_page_issues_the_same_queries_whatever_its_chain(
+    personas, client_for, confiscated
+):
+    from devices.services import custody
+
+    device = confiscated()
+    client = client_for(personas.staff)
+    small = _count(client, url("device", personas, device.code))
+    for n in range(10):
+        custody.device_move(actor=personas.office, device=device, place=f"Drawer {n}")
+    assert _count(client, url("device", personas, device.code)) == small
