@@ -21,8 +21,9 @@ from esafety.notify.services import Email, ReminderItem, reminders_send_many
 from esafety.people.models import Membership, Role, School, User
 from training.models import Validity
 from training.selectors.engagement import engagement_status
-from training.selectors.matrix import build_matrix
-from training.validity import State
+from training.selectors.matrix import Column, build_matrix
+from training.selectors.people import Person
+from training.validity import Cell, State
 
 TERM_WARNING = datetime.timedelta(days=28)
 
@@ -36,8 +37,11 @@ def _leads(school: School) -> list[User]:
     ]
 
 
-def _expiry_item(school, person, column, cell, today) -> ReminderItem | None:
+def _expiry_item(
+    school: School, person: Person, column: Column, cell: Cell, today: datetime.date
+) -> ReminderItem:
     ends = cell.expires_on
+    assert ends is not None  # only lapsing records are asked about
     days = (ends - today).days
     link = reverse("training:mine", args=[school.code])
     if days > 0:
@@ -73,9 +77,7 @@ def send_person_reminders(*, school: School, today: datetime.date | None = None)
             if cell is None or column.kind != "course":
                 continue
             if cell.expires_on and cell.state in (State.EXPIRING, State.EXPIRED):
-                item = _expiry_item(school, row.person, column, cell, today)
-                if item:
-                    items.append(item)
+                items.append(_expiry_item(school, row.person, column, cell, today))
             elif (
                 column.validity == Validity.ONCE
                 and cell.state == State.MISSING

@@ -20,7 +20,7 @@ class State(models.TextChoices):
     MISSING = "missing", "Not held"
 
 
-BADGES = {
+BADGES: dict[str, str] = {
     State.VALID: "text-bg-success",
     State.EXPIRING: "text-bg-warning",
     State.EXPIRED: "text-bg-danger",
@@ -51,7 +51,8 @@ def expires_on(
     """The day the record lapses (the first day it no longer counts); None for a course held
     once for good."""
     if course.validity == Validity.ROLLING:
-        return completed_on + relativedelta(months=course.months or 0)
+        lapses: datetime.date = completed_on + relativedelta(months=course.months or 0)
+        return lapses
     if course.validity == Validity.ACADEMIC_YEAR:
         # Done in one academic year, it counts until the due date of the next: the update is
         # due each year by that date, not 365 days after the last one.

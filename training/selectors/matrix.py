@@ -58,11 +58,11 @@ class Matrix:
     rows: list[Row]
     today: datetime.date
     expiring_days: int
-    totals: list[Counter] = field(default_factory=list)
+    totals: list[Counter[str]] = field(default_factory=list)
 
-    def summary(self, rows: Iterable[Row]) -> list[Counter]:
+    def summary(self, rows: Iterable[Row]) -> list[Counter[str]]:
         """Per column, how many of these rows are in each state: numbers, no names."""
-        counts = [Counter() for _ in self.columns]
+        counts: list[Counter[str]] = [Counter() for _ in self.columns]
         for row in rows:
             for i, cell in enumerate(row.cells):
                 if cell is not None:

@@ -2,6 +2,8 @@
 online safety lead, the DSL, the head) see everyone's. Every page, count and download reads
 through here."""
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 
 from esafety.people.access import SchoolAccess
@@ -24,7 +26,7 @@ def records_visible(access: SchoolAccess) -> QuerySet[TrainingRecord]:
     return records
 
 
-def record_for(access: SchoolAccess, code: object) -> TrainingRecord | None:
+def record_for(access: SchoolAccess, code: UUID) -> TrainingRecord | None:
     """The record, if this member may see it; None (a 404) for another's record, as for one
     that does not exist."""
     return records_visible(access).filter(code=code).first()

@@ -1,6 +1,7 @@
 """Keeping the course catalogue: the school changes the defaults or adds its own."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -60,7 +61,7 @@ def _save(course: Course) -> None:
 
 
 @transaction.atomic
-def course_create(*, actor: User, school: School, **fields) -> Course:
+def course_create(*, actor: User, school: School, **fields: Any) -> Course:
     require_roles(actor, school, KEEPERS, "change the course catalogue")
     settings_for(school=school)
     course = Course(school=school)
@@ -73,7 +74,7 @@ def course_create(*, actor: User, school: School, **fields) -> Course:
 
 
 @transaction.atomic
-def course_update(*, actor: User, course: Course, **fields) -> Course:
+def course_update(*, actor: User, course: Course, **fields: Any) -> Course:
     school = course.school
     require_roles(actor, school, KEEPERS, "change the course catalogue")
     course = Course.objects.select_for_update().get(pk=course.pk)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from esafety.people.models import School, User
+from esafety.people.models import Membership, School, User
 from training.certificates import check_certificate
 from training.models import Course, Session, TrainingRecord
 from training.services.common import (
@@ -18,7 +18,6 @@ from training.services.common import (
     TrainingError,
     audit,
     require_roles,
-    roles_at,
 )
 
 
@@ -127,9 +126,14 @@ def session_record(
         raise ValidationError({"presenter": "Say who led it."})
     if not attendees:
         raise ValidationError({"attendees": "Tick everyone who was there."})
-    for person in set(attendees):
-        if not roles_at(person, school) & TRAINEES:
-            raise ValidationError({"attendees": "Only the school's staff and governors."})
+    # One query for them all: each must be on the staff or the board of this school.
+    members = set(
+        Membership.objects.filter(
+            school=school, is_active=True, role__in=TRAINEES, user__in=set(attendees)
+        ).values_list("user_id", flat=True)
+    )
+    if {p.pk for p in attendees} - members:
+        raise ValidationError({"attendees": "Only the school's staff and governors."})
     session, made = Session.objects.get_or_create(
         course=course,
         held_on=held_on,
