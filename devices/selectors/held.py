@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from devices.models import CustodyEvent, Device, DeviceStatus, Search
 from esafety.audit.selectors import audit_event_sources
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Role
+from esafety.people.models import Guardian, Role
 
 HANDLER_ROLES = (
     Role.STAFF,
@@ -104,6 +104,13 @@ def chain(device: Device) -> list[CustodyEvent]:
     return list(
         CustodyEvent.objects.filter(device=device).select_related("by").order_by("at", "id")
     )
+
+
+def guardians_of(device: Device) -> list[Guardian]:
+    """Whom a confiscated device may go back to without a reason: the pupil's guardians."""
+    if device.pupil_id is None:
+        return []
+    return list(Guardian.objects.filter(pupil_id=device.pupil_id).order_by("full_name", "id"))
 
 
 def evidence_for_concern(access: SchoolAccess, concern_code: UUID) -> list[Device]:

@@ -21,7 +21,7 @@ from devices.services import custody as services
 from devices.views.common import HANDLERS
 from esafety.actions import run_service, submit_form
 from esafety.people.access import SchoolAccess, school_view
-from esafety.people.models import Guardian, Role
+from esafety.people.models import Role
 from esafety.people.navigation import nav_for
 
 
@@ -127,7 +127,7 @@ def move(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse
 @school_view(*HANDLERS)
 def release(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     found = _device(access, code)
-    guardians = list(Guardian.objects.filter(pupil_id=found.pupil_id).order_by("full_name"))
+    guardians = selectors.guardians_of(found)
     form = ReleaseForm(request.POST or None, guardians=guardians)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
