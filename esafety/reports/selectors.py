@@ -59,6 +59,8 @@ class SectionView:
     tables: tuple[TableView, ...]
     medians: tuple[MedianView, ...]
     listings: tuple[Listing, ...]
+    # What was hidden and why, over both periods (the tests' reader works from it).
+    suppression: Suppression = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def _section_view(
         tables=tuple(_table_view(t, last_tables.get(t.key), s) for t in this.tables),
         medians=tuple(_median_view(m, last_medians.get(m.key), s) for m in this.medians),
         listings=this.listings,
+        suppression=s,
     )
 
 

@@ -51,3 +51,24 @@ def logged(personas, pupils):
         return made
 
     return _log
+
+
+@pytest.fixture
+def publish_policy(personas):
+    from policies.models import Audience, Kind
+    from policies.services.library import policy_create
+    from tests.policies.conftest import publish_version
+
+    def _publish(title="Staff AUP", audiences=(Audience.STAFF,)):
+        policy = policy_create(
+            actor=personas.online_safety_lead,
+            school=personas.school,
+            title=title,
+            kind=Kind.AUP,
+            owner=personas.online_safety_lead,
+            audiences=list(audiences),
+            requires_acceptance=True,
+        )
+        return publish_version(personas, policy, "1", "Be kind online.")
+
+    return _publish
