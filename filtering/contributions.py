@@ -75,15 +75,22 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 
 def _concern_panel(access: SchoolAccess, concern) -> dict | None:
     # The concern's page has already decided that this reader may open the concern; the panel
-    # adds the decisions it led to, for those who read the filtering evidence. One query.
+    # adds the decisions it led to and the monitoring it came from, for those who read the
+    # filtering evidence. Three queries, whatever the concern.
     if not access.has(*READERS):
         return None
-    from filtering.selectors.evidence import decisions_for_concern
+    from filtering.selectors.evidence import decisions_for_concern, monitoring_for_concern
 
     decisions = decisions_for_concern(school=access.school, concern_code=concern.code)
-    if not decisions and getattr(concern, "category", "") != FILTERING_BREACH:
+    acks, alerts = monitoring_for_concern(school=access.school, concern_code=concern.code)
+    if not (decisions or acks or alerts) and getattr(concern, "category", "") != FILTERING_BREACH:
         return None
-    return {"decisions": decisions, "can_record": access.has(*KEEPERS)}
+    return {
+        "decisions": decisions,
+        "acks": acks,
+        "alerts": alerts,
+        "can_record": access.has(*KEEPERS),
+    }
 
 
 CONTRIBUTION = Contribution(

@@ -16,6 +16,7 @@ from filtering.models import (
     Decision,
     OnCallShift,
     ProvisionVersion,
+    ReportAcknowledgement,
     UrgentAlert,
 )
 
@@ -79,6 +80,23 @@ def decisions_for_concern(*, school: School, concern_code: UUID) -> list[Decisio
         .select_related("applied")
         .order_by("-decided_on", "-id")[:20]
     )
+
+
+def monitoring_for_concern(
+    *, school: School, concern_code: UUID
+) -> tuple[list[ReportAcknowledgement], list[UrgentAlert]]:
+    """The weekly reports and urgent alerts a concern was logged from (two queries)."""
+    acks = list(
+        ReportAcknowledgement.objects.filter(school=school, concern_code=concern_code).order_by(
+            "-week_start"
+        )[:10]
+    )
+    alerts = list(
+        UrgentAlert.objects.filter(school=school, concern_code=concern_code).order_by(
+            "-received_at"
+        )[:10]
+    )
+    return acks, alerts
 
 
 def checks(*, school: School) -> QuerySet[Check]:

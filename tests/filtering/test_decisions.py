@@ -143,3 +143,40 @@ def test_a_concern_of_another_category_without_decisions_has_no_panel(personas, 
     )
     assert page.status_code == 200
     assert b'data-testid="filtering-panel"' not in page.content
+
+
+def test_a_weekly_report_links_to_the_concern_logged_from_it(personas, client_for):
+    import datetime
+
+    from filtering.periods import monday_of
+
+    concern = _breach(personas)
+    client = client_for(personas.dsl)
+    week = monday_of(timezone.localdate()) - datetime.timedelta(days=7)
+    from filtering.models import ReportAcknowledgement
+    from filtering.services import settings
+
+    settings.settings_update(
+        school=personas.school,
+        actor=personas.head,
+        check_cadence="termly",
+        roles_only_in_report=False,
+        reports_from=week,
+    )
+    concern_url = reverse("incidents:detail", args=[personas.school.code, concern.code])
+    prefix = week.isoformat()
+    response = client.post(
+        reverse("filtering:report_acknowledge", args=[personas.school.code]),
+        {
+            "prefix": prefix,
+            f"{prefix}-week_start": prefix,
+            f"{prefix}-note": "Searches for unsafe sites; logged.",
+            # The concern's own link, pasted from its page.
+            f"{prefix}-concern": f"https://esafety.example{concern_url}",
+        },
+    )
+    assert response.status_code == 302
+    ack = ReportAcknowledgement.objects.get()
+    assert ack.concern_code == concern.code and ack.showed_concern
+    panel = client.get(concern_url).content.decode().split('data-testid="filtering-panel"')[1]
+    assert "the weekly monitoring report for the week of" in panel.split("</section>")[0]
