@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -41,7 +42,7 @@ def purposes_of(*, school: School, active: bool = True) -> QuerySet[Purpose]:
     return qs.filter(is_active=True) if active else qs
 
 
-def purpose_of(*, school: School, code) -> Purpose | None:
+def purpose_of(*, school: School, code: UUID | str) -> Purpose | None:
     return purposes_of(school=school).filter(code=code).first()
 
 
@@ -138,7 +139,7 @@ def own_decisions(*, pupils: Iterable[Pupil], purposes: Iterable[Purpose]) -> di
 # Staff.
 
 
-def pupil_of(*, school: School, code, on_roll: bool = True) -> Pupil | None:
+def pupil_of(*, school: School, code: UUID | str, on_roll: bool = True) -> Pupil | None:
     qs = Pupil.objects.filter(school=school, code=code).select_related("school_class")
     if on_roll:
         qs = qs.filter(left_date__isnull=True)
@@ -170,7 +171,11 @@ def marking_reason(*, access: SchoolAccess, marking: Marking | None) -> str:
 
 
 def pupils_in_group(
-    *, school: School, class_code=None, year_group: str = "", codes: Sequence = ()
+    *,
+    school: School,
+    class_code: UUID | None = None,
+    year_group: str = "",
+    codes: Sequence[UUID] = (),
 ) -> list[Pupil]:
     qs = Pupil.objects.filter(school=school, left_date__isnull=True).select_related("school_class")
     if class_code:
@@ -231,7 +236,7 @@ def publications_of(*, school: School) -> QuerySet[Publication]:
     )
 
 
-def publication_of(*, school: School, code) -> Publication | None:
+def publication_of(*, school: School, code: UUID | str) -> Publication | None:
     return (
         Publication.objects.filter(school=school, code=code)
         .select_related("purpose", "recorded_by", "original")
@@ -271,7 +276,7 @@ def takedowns_closed(*, school: School) -> QuerySet[TakeDown]:
     )
 
 
-def takedown_of(*, school: School, code) -> TakeDown | None:
+def takedown_of(*, school: School, code: UUID | str) -> TakeDown | None:
     return TakeDown.objects.filter(school=school, code=code).select_related("publication").first()
 
 

@@ -19,6 +19,8 @@ def roles_at(user: User, school: School) -> set[str]:
     )
 
 
-def audit(actor: User | None, school: School, action: str, obj: models.Model, summary: str = ""):
+def audit(
+    actor: User | None, school: School, action: str, obj: models.Model, summary: str = ""
+) -> None:
     # Summaries name pupils by MIS id only, never by name, and never carry a marking's reason.
     audit_record(actor=actor, school=school, action=action, obj=obj, summary=summary)

@@ -237,6 +237,7 @@ def _tell_parents(pupil: Pupil) -> None:
         for g in Guardian.objects.filter(
             pupil=pupil, parental_responsibility=True, user__isnull=False, user__is_active=True
         ).select_related("user")
+        if g.user is not None
     }
     for user in sorted(users, key=lambda u: u.pk):
         message_queue(

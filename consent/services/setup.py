@@ -154,7 +154,7 @@ def purpose_create(
 
 
 @transaction.atomic
-def purpose_update(*, actor: User, purpose: Purpose, **changes) -> Purpose:
+def purpose_update(*, actor: User, purpose: Purpose, **changes: object) -> Purpose:
     """Change a purpose's wording, basis or options, or switch it off. Decisions already made
     keep the consent form they were made on."""
     allowed = {"label", "explanation", "lawful_basis", "names_allowed", "allows_alone_only"}

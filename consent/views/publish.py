@@ -120,6 +120,7 @@ def lists(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             form=form,
             purpose=purpose,
             register=register,
+            pupils=pupils,
             pdf_query=request.GET.urlencode() if register is not None else "",
         ),
     )

@@ -273,3 +273,18 @@ def test_each_page_costs_the_same_queries_at_two_sizes(
     client.get(url)
     with django_assert_num_queries(queries):
         client.get(url)
+
+
+def test_a_named_list_for_a_trip_holds_only_the_pupils_going(
+    personas, consent, klass, client_for, tmp_path
+):
+    _class, pupils = klass
+    going = [pupils["Amir"], pupils["Cal"], pupils["Eli"]]
+    query = f"?purpose={consent.website.code.hex}" + "".join(f"&pupil={p.code.hex}" for p in going)
+    client = client_for(personas.staff)
+    page = client.get(reverse("consent:lists", args=[personas.school.code]) + query)
+    answer = page.content.decode().split('data-testid="answer"')[1].split("</section>")[0]
+    assert "Cal Pupil" in answer and "Eli Pupil" in answer and "Dot" not in answer
+    pdf = client.get(reverse("consent:lists_pdf", args=[personas.school.code]) + query)
+    text = pdf_text(pdf.content, tmp_path)
+    assert {name for name in pupils if f"{name} Pupil" in text} == {"Cal", "Eli"}
