@@ -2,7 +2,8 @@
 
 - to the person, 30 days (the school's expiring days) before a record lapses, on the day it
   lapses, then weekly while it stays lapsed;
-- to a new member of staff, once, when a course they must hold within days of starting is due;
+- to a new member of staff (and the online safety lead), once, when a course they must hold
+  within days of starting is due;
 - a weekly summary to the online safety lead;
 - to the online safety lead, in the last four weeks of a term, when a year group has not had
   its online-safety lesson.
@@ -23,6 +24,7 @@ from training.models import Validity
 from training.selectors.engagement import engagement_status
 from training.selectors.matrix import Column, build_matrix
 from training.selectors.people import Person
+from training.services.common import settings_for
 from training.validity import Cell, State
 
 TERM_WARNING = datetime.timedelta(days=28)
@@ -68,9 +70,44 @@ def _expiry_item(
     )
 
 
+def _induction_item(
+    school: School, person: Person, column: Column, due: datetime.date, leads: list[User]
+) -> ReminderItem:
+    mine = reverse("training:mine", args=[school.code])
+    emails = [
+        Email(
+            recipient=person.user,
+            subject=f"{column.title} due by {due:%d %B %Y}",
+            body=f"Welcome to {school.name}. Your {column.title} is due by {due:%d %B %Y}; add "
+            "the record once it is done.",
+            link=mine,
+        )
+    ]
+    emails += [
+        Email(
+            recipient=lead,
+            subject=f"A new member of staff's {column.title} is due",
+            body=f"{person.name} joined {school.name}; their {column.title} is due by "
+            f"{due:%d %B %Y}.",
+            link=reverse("training:matrix", args=[school.code]),
+        )
+        for lead in leads
+        if lead.pk != person.user.pk
+    ]
+    return ReminderItem(
+        subject=f"training:{column.key}:{person.user.code}",
+        kind="training.induction_due",
+        period=due.isoformat(),
+        emails=emails,
+    )
+
+
 def send_person_reminders(*, school: School, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
-    matrix = build_matrix(school=school, today=today)
+    settings = settings_for(school=school)
+    since = timezone.localtime(settings.created_at).date()
+    matrix = build_matrix(school=school, today=today, settings=settings)
+    leads = _leads(school)
     items = []
     for row in matrix.rows:
         for column, cell in zip(matrix.columns, row.cells, strict=True):
@@ -83,23 +120,11 @@ def send_person_reminders(*, school: School, today: datetime.date | None = None)
                 and cell.state == State.MISSING
                 and cell.due_on
                 and cell.due_on >= today
+                # New staff: those who joined once the school used training. The staff it had
+                # when it started are not welcomed as new; the weekly summary counts theirs.
+                and row.person.started_on >= since
             ):
-                items.append(
-                    ReminderItem(
-                        subject=f"training:{column.key}:{row.person.user.code}",
-                        kind="training.induction_due",
-                        period=cell.due_on.isoformat(),
-                        emails=[
-                            Email(
-                                recipient=row.person.user,
-                                subject=f"{column.title} due by {cell.due_on:%d %B %Y}",
-                                body=f"Welcome to {school.name}. Your {column.title} is due "
-                                f"by {cell.due_on:%d %B %Y}; add the record once it is done.",
-                                link=reverse("training:mine", args=[school.code]),
-                            )
-                        ],
-                    )
-                )
+                items.append(_induction_item(school, row.person, column, cell.due_on, leads))
     return reminders_send_many(school=school, items=items)
 
 

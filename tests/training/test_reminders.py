@@ -12,7 +12,7 @@ from esafety.notify.models import Message, Reminder
 from esafety.people.models import Membership
 from tests.factories import PupilFactory
 from training import reminders, tasks
-from training.models import EventKind, Kind, TrainingRecord
+from training.models import EventKind, Kind, TrainingRecord, TrainingSettings
 from training.services.events import event_record
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,9 @@ def test_the_task_run_twice_sends_each_reminder_once(personas, formal):
 
 
 def test_new_staff_are_reminded_that_their_induction_is_due(personas, courses):
+    # The school started with training in 2025; everyone but the office was there before.
+    TrainingSettings.objects.update(created_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC))
+    Membership.objects.update(created_at=datetime.datetime(2025, 5, 1, tzinfo=datetime.UTC))
     joined = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
     Membership.objects.filter(user=personas.office).update(created_at=joined)
     with at("2026-01-06"):
@@ -115,6 +118,12 @@ def test_new_staff_are_reminded_that_their_induction_is_due(personas, courses):
         recipient=personas.office, reminder__kind="training.induction_due"
     )
     assert "due by 04 February 2026" in message.subject
+    to_lead = Message.objects.get(
+        recipient=personas.online_safety_lead, reminder__kind="training.induction_due"
+    )
+    assert personas.office.full_name in to_lead.body
+    # Those who were there when the school started are not welcomed as new staff.
+    assert Reminder.objects.filter(kind="training.induction_due").count() == 1
     # Once it is overdue, the lead's weekly summary carries it, not more emails to them.
     with at("2026-03-01"):
         reminders.send_person_reminders(school=personas.school)
