@@ -159,7 +159,8 @@ def equipment(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "total": total,
             "week": week,
             "wiped": equipment_selectors.camera_week_confirmed(school=access.school, week=week),
-            "checkout_form": CheckOutForm(school=access.school),
+            # The staff to choose from, read once for every row's check-out.
+            "staff_choices": list(CheckOutForm(school=access.school).fields["member"].choices),
             "form": EquipmentForm(),
         },
     )

@@ -2,6 +2,7 @@
 else, never the accused), the concern page's panel, the forms, and constant query counts."""
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
@@ -129,8 +130,23 @@ def test_the_confiscation_form_warns_about_a_medical_phone(personas, client_for,
     assert response.status_code == 302 and Device.objects.count() == 1
 
 
+TAGS = itertools.count()
+
+
 def _fill(personas, grant, confiscated, n):
+    from devices.services import equipment
+
     for i in range(n):
+        item = equipment.equipment_add(
+            actor=personas.office,
+            school=personas.school,
+            asset_tag=f"T-{next(TAGS)}",
+            kind="camera",
+            description="",
+            encrypted=False,
+        )
+        if i % 2:
+            equipment.equipment_check_out(actor=personas.office, item=item, member=personas.head)
         pupil = grant().pupil
         if i % 2:
             desk.phone_check_in(actor=personas.office, pupil=pupil)
