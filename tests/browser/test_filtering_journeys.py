@@ -3,6 +3,7 @@ resolves it; the named governor signs off the annual review from their home page
 checked by axe (see harness.py)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -63,6 +64,40 @@ def test_the_osl_records_a_check_with_one_failure_and_resolves_it(open_visitor, 
     osl.submit(page.get_by_role("button", name="Mark it resolved"))
     expect(page.get_by_test_id("task-state")).to_contain_text("Resolved by Olu Safety")
     assert CheckTask.objects.get().resolved_at is not None
+
+
+def test_every_filtering_page_passes_axe_with_records_on_it(open_visitor, personas):
+    # The demo's records (roles, provision, checks, decisions, reports with a week missed, the
+    # rota, an alert, a signed review), then each tab and a record of each kind, checked by axe.
+    from esafety.people.models import Role
+    from filtering.demo import seed_filtering
+
+    people = {
+        Role.HEAD: personas.head,
+        Role.ONLINE_SAFETY_LEAD: personas.online_safety_lead,
+        Role.DSL: personas.dsl,
+        Role.GOVERNOR: personas.governor,
+    }
+    seed_filtering(school=personas.school, people=people)
+    osl = open_visitor()
+    page = osl.page
+    sign_in_with_code(osl, personas.online_safety_lead)
+    osl.follow(osl.menu("Filtering and monitoring", "Safeguarding"))
+    for tab in ("Roles", "Provision", "Decisions", "Checks", "Weekly reports", "Out of hours"):
+        osl.follow(tabs(page).get_by_role("link", name=tab, exact=True))
+    osl.follow(tabs(page).get_by_role("link", name="Annual review", exact=True))
+    osl.follow(page.get_by_test_id("reviews").get_by_role("link").first)
+    osl.follow(page.get_by_role("link", name="Annual review", exact=True).first)
+    osl.follow(tabs(page).get_by_role("link", name="Decisions", exact=True))
+    osl.follow(page.get_by_test_id("decisions").get_by_role("link").first)
+    osl.follow(page.get_by_role("link", name="Decision log"))
+    osl.follow(tabs(page).get_by_role("link", name="Weekly reports", exact=True))
+    expect(page.get_by_test_id("report-figures")).to_contain_text("1 missed")
+    # And every form, empty.
+    school = personas.school.code
+    for name in ("settings", "role_assign", "provision_new", "decision_new", "alert_new"):
+        osl.visit(reverse(f"filtering:{name}", args=[school]))
+    osl.visit(reverse("filtering:role_assign", args=[school]) + "?kind=it_provider")
 
 
 def test_the_named_governor_signs_the_annual_review(open_visitor, personas):
