@@ -11,7 +11,7 @@ from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-STYLESHEET = "css/pdf.css"
+STYLESHEET = "training/matrix-pdf.css"
 
 
 class NoFetching(URLFetcher):

@@ -104,3 +104,41 @@ def test_the_course_form_shows_what_is_missing(personas, client_for, courses):
     assert response.status_code == 200
     assert "Within how many days" in response.content.decode()
     assert "Typed title" in response.content.decode()
+
+
+def test_the_settings_page_chooses_kcsie_as_a_read_and_sign_column(personas, client_for, courses):
+    from policies.models import Audience
+    from policies.models import Kind as PolicyKind
+    from policies.services.library import policy_create
+    from tests.policies.conftest import publish_version
+
+    policy = policy_create(
+        actor=personas.online_safety_lead,
+        school=personas.school,
+        title="Keeping children safe in education: Part 1",
+        kind=PolicyKind.OTHER,
+        owner=personas.online_safety_lead,
+        audiences=[Audience.STAFF],
+        requires_acceptance=True,
+    )
+    publish_version(personas, policy, "2025")
+    client = client_for(personas.online_safety_lead)
+    url = reverse("training:settings", args=[personas.school.code])
+    assert (
+        "Keeping children safe in education: Part 1 (edition 2025)"
+        in client.get(url).content.decode()
+    )
+    response = client.post(
+        url,
+        {
+            "expiring_days": "30",
+            "safeguarding_governor": str(personas.governor.pk),
+            "read_and_sign": [str(policy.code)],
+        },
+    )
+    assert response.status_code == 302
+    settings = settings_for(school=personas.school)
+    assert settings.read_and_sign == [str(policy.code)]
+    matrix = client.get(reverse("training:matrix", args=[personas.school.code])).content.decode()
+    assert "Keeping children safe in education: Part 1" in matrix
+    assert AuditEvent.objects.filter(action="training.settings_changed").exists()
