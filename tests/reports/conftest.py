@@ -14,6 +14,10 @@ NAMES = ("Zephyrine", "Quarterbridge", "Ottoline", "Brackenfold")
 
 @pytest.fixture
 def pupils(personas):
+    return make_pupils(personas)
+
+
+def make_pupils(personas):
     return [
         PupilFactory(school=personas.school, first_name="Zephyrine", last_name="Quarterbridge"),
         PupilFactory(school=personas.school, first_name="Ottoline", last_name="Brackenfold"),
@@ -26,6 +30,10 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
 
 @pytest.fixture
 def logged(personas, pupils):
+    return concern_logger(personas, pupils)
+
+
+def concern_logger(personas, pupils):
     """logged(category, when, n=1, acknowledge_after=None) -> the concerns, logged at `when`
     (and acknowledged that many minutes later when asked)."""
 
