@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from consent.models import Decision, Method
 from esafety.notify.models import Message
-from tests.consent.conftest import child_with_guardian
+from esafety.people.models import Guardian
+from tests.consent.conftest import born_years_ago, child_with_guardian
 from tests.factories import GuardianFactory, PupilFactory
 
 
@@ -127,3 +128,29 @@ def test_the_page_costs_the_same_queries_for_one_child_as_for_five(
     client.get(url(personas.school))  # shows (and so clears) the saved messages
     with django_assert_num_queries(queries):
         client.get(url(personas.school))
+
+
+def test_a_pupils_own_decision_recorded_by_the_office_is_shown_to_the_parent(
+    personas, consent, client_for
+):
+    teen = PupilFactory(school=personas.school, first_name="Tia", date_of_birth=born_years_ago(12))
+    Guardian.objects.create(pupil=teen, email=personas.parent.email, user=personas.parent)
+    pupil_page = reverse("consent:pupil", args=[personas.school.code, teen.code])
+    office = client_for(personas.office)
+    assert "The pupil, for themselves" in office.get(pupil_page).content.decode()
+    response = office.post(
+        pupil_page,
+        {
+            "purpose": consent.website.code.hex,
+            "choice": "refused",
+            "who": "pupil",
+            "method": "in_person",
+        },
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(pupil=teen)
+    assert decision.by_pupil and decision.recorded_by == personas.office
+    text = client_for(personas.parent).get(url(personas.school)).content.decode()
+    assert "Tia's own decision: No" in text
+    told = Message.objects.get(recipient=personas.parent)
+    assert "Tia" not in told.subject + told.body
