@@ -86,6 +86,7 @@ def _digest_dsl(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 CONTRIBUTION = Contribution(
     app="devices",
     bench="devices.bench",
+    report="devices.report",
     nav=(
         NavEntry("Pupils", "Phone hand-in desk", "devices:desk"),
         NavEntry("Pupils", "Devices held", "devices:held"),
