@@ -89,3 +89,32 @@ def test_acknowledgements_shifts_and_alerts_are_append_only(personas):
     assert_append_only("filtering_reportacknowledgement", ReportAcknowledgement.objects.get().pk)
     assert_append_only("filtering_oncallshift", OnCallShift.objects.get().pk)
     assert_append_only("filtering_urgentalert", UrgentAlert.objects.get().pk)
+
+
+def test_a_task_is_resolved_once_and_a_review_signed_once(named, record_check):
+    from filtering.models import AnnualReview, CheckTask, ReviewItem
+    from filtering.services import checks, reviews
+    from tests.append_only import refused
+
+    record_check(failed=True)
+    task = CheckTask.objects.get()
+    # Open, it may only be resolved: not handed to someone else, not removed.
+    assert refused(
+        "UPDATE filtering_checktask SET assigned_to_id = %s WHERE id = %s", [named.dsl.pk, task.pk]
+    )
+    assert refused("DELETE FROM filtering_checktask WHERE id = %s", [task.pk])
+    checks.task_resolve(task=task, actor=named.head, resolution="Fixed.")
+    assert refused("UPDATE filtering_checktask SET resolution = 'Other' WHERE id = %s", [task.pk])
+    assert refused("UPDATE filtering_checktask SET resolved_at = NULL WHERE id = %s", [task.pk])
+
+    review = reviews.review_complete(
+        school=named.school,
+        actor=named.head,
+        answers={i: {"met": True, "note": ""} for i in ReviewItem.values},
+        summary="s",
+    )
+    assert refused("UPDATE filtering_annualreview SET summary = 'x' WHERE id = %s", [review.pk])
+    reviews.review_sign(review=review, actor=named.governor, signature="Gita Governor")
+    assert refused("UPDATE filtering_annualreview SET signature = 'x' WHERE id = %s", [review.pk])
+    assert refused("DELETE FROM filtering_annualreview WHERE id = %s", [review.pk])
+    assert AnnualReview.objects.get().signature == "Gita Governor"
