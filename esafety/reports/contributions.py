@@ -6,9 +6,6 @@ from esafety.contributions import Contribution, HomeCard, NavEntry
 CONTRIBUTION = Contribution(
     app="reports",
     bench="esafety.reports.bench",
-    nav=(
-        NavEntry("School", "Governors' report", "reports:dashboard"),
-        NavEntry("School", "Report sections", "reports:settings"),
-    ),
+    nav=(NavEntry("School", "Governors' report", "reports:dashboard"),),
     home=(HomeCard("Governors' report", "reports/_home.html", "reports:dashboard", order=60),),
 )
