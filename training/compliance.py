@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from esafety.people.models import Role, School
-from training.models import EngagementEvent, Kind, Session, TrainingRecord
+from training.models import EngagementEvent, Kind, Session
 from training.selectors.matrix import build_matrix
 
 
@@ -97,7 +97,3 @@ def figures(*, school: School, start: datetime.date, end: datetime.date) -> Trai
             school=school, held_on__gte=start, held_on__lte=end
         ).count(),
     )
-
-
-def unverified_count(*, school: School) -> int:
-    return TrainingRecord.objects.filter(school=school, verified_at__isnull=True).count()

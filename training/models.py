@@ -151,18 +151,36 @@ class TrainingRecord(TimeStampedModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A checker who cannot accept it (the certificate is someone else's, the wrong course) says
+    # why; the record never counts and its owner adds a corrected one.
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rejection_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-completed_on", "-id"]
         constraints = [
             # One record of a course a day for a person: a briefing's attendance recorded twice,
-            # or a form sent twice, adds nothing.
+            # or a form sent twice, adds nothing. A rejected one leaves room for its correction.
             models.UniqueConstraint(
-                fields=["person", "course", "completed_on"], name="training_record_once_a_day"
+                fields=["person", "course", "completed_on"],
+                condition=Q(rejected_at__isnull=True),
+                name="training_record_once_a_day",
             ),
             models.CheckConstraint(
                 condition=Q(verified_at__isnull=True) | Q(verified_by__isnull=False),
                 name="training_record_verified_has_who",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejected_at__isnull=True)
+                | (
+                    Q(rejected_by__isnull=False)
+                    & ~Q(rejection_reason="")
+                    & Q(verified_at__isnull=True)
+                ),
+                name="training_record_rejected_has_who_why",
             ),
         ]
         indexes = [models.Index(fields=["school", "person"], name="training_record_person")]
@@ -173,6 +191,10 @@ class TrainingRecord(TimeStampedModel):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.rejected_at is not None
 
 
 class EventKind(models.TextChoices):

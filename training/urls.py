@@ -13,6 +13,7 @@ urlpatterns: list = [
     path(T + "records/to-verify/", records.to_verify, name="to_verify"),
     path(RECORD, records.record_detail, name="record_detail"),
     path(RECORD + "verify/", records.record_verify, name="record_verify"),
+    path(RECORD + "reject/", records.record_reject, name="record_reject"),
     path(RECORD + "certificate/", records.certificate, name="certificate"),
     path(T + "matrix/", matrix.matrix, name="matrix"),
     path(T + "matrix/csv/", matrix.matrix_csv, name="matrix_csv"),

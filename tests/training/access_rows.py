@@ -31,6 +31,9 @@ SCHOOL_PAGES: dict[str, School] = {
     "training:record_verify": School(
         VERIFIERS, method="POST", objects={"record": "training_record"}
     ),
+    "training:record_reject": School(
+        VERIFIERS, method="POST", objects={"record": "training_record"}
+    ),
     "training:to_verify": School(VERIFIERS),
     "training:matrix": School(VERIFIERS | {GOVERNOR, CHAIR}),
     "training:matrix_csv": School(VERIFIERS | {GOVERNOR, CHAIR}),

@@ -189,3 +189,40 @@ def test_the_queue_lists_what_is_waiting_but_not_the_readers_own(personas, clien
     page = client_for(personas.online_safety_lead).get(_url("to_verify", personas)).content
     assert str(theirs.code).encode() in page
     assert str(own.code).encode() not in page
+
+
+def test_a_checker_who_cannot_accept_a_record_says_why_and_its_owner_corrects_it(
+    personas, client_for, induction
+):
+    from esafety.notify.models import Message
+
+    record = _add(personas, induction)
+    client = client_for(personas.dsl)
+    # Without a reason nothing changes, and the page says what is missing.
+    response = client.post(_url("record_reject", personas, record), {"reason": " "})
+    assert response.status_code == 400
+    record.refresh_from_db()
+    assert not record.is_rejected
+    response = client.post(
+        _url("record_reject", personas, record), {"reason": "The certificate is for Prevent."}
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.rejected_by, record.rejection_reason) == (
+        personas.dsl,
+        "The certificate is for Prevent.",
+    )
+    assert AuditEvent.objects.filter(action="training.record_rejected").exists()
+    message = Message.objects.get(recipient=personas.staff)
+    assert "needs correcting" in message.subject
+    assert "Prevent" not in message.body  # the reason is on the page, not in the email
+    page = client_for(personas.staff).get(_url("record_detail", personas, record)).content
+    assert b"The certificate is for Prevent." in page
+    # It never counts, cannot be verified after all, and leaves the queue.
+    with pytest.raises(TrainingError):
+        record_verify(actor=personas.head, record=record)
+    queue = client_for(personas.head).get(_url("to_verify", personas)).content
+    assert str(record.code).encode() not in queue
+    # The owner adds the corrected one for the same day.
+    corrected = _add(personas, induction, completed_on=record.completed_on)
+    assert corrected.pk != record.pk

@@ -81,3 +81,11 @@ class EventForm(forms.Form):
 
     def clean_held_on(self) -> datetime.date:
         return _not_future(self.cleaned_data["held_on"])
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Why it cannot be accepted",
+        help_text="For example: the certificate is for another course. Its owner reads this.",
+    )

@@ -127,7 +127,9 @@ def build_matrix(
     ]
     completed: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
     unchecked: set[tuple[int, int]] = set()
-    records = TrainingRecord.objects.filter(school=school, course__in=courses)
+    records = TrainingRecord.objects.filter(
+        school=school, course__in=courses, rejected_at__isnull=True
+    )
     if only is not None:
         records = records.filter(person=only)
     for person_id, course_id, day, verified_at in records.values_list(

@@ -41,7 +41,7 @@ def unverified(access: SchoolAccess) -> tuple[list[TrainingRecord], int]:
     oldest first, at most UNVERIFIED_SHOWN, and how many there are."""
     waiting = (
         records_visible(access)
-        .filter(verified_at__isnull=True)
+        .filter(verified_at__isnull=True, rejected_at__isnull=True)
         .exclude(person=access.user)
         .order_by("created_at", "id")
     )

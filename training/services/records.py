@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from esafety.notify.models import Message
+from esafety.notify.services import message_queue
 from esafety.people.models import Membership, School, User
 from training.certificates import check_certificate
 from training.models import Course, Session, TrainingRecord
@@ -52,7 +55,7 @@ def record_add(
         raise ValidationError({"provider": "Say who ran the course."})
     checked = check_certificate(certificate) if certificate else None
     if TrainingRecord.objects.filter(
-        person=actor, course=course, completed_on=completed_on
+        person=actor, course=course, completed_on=completed_on, rejected_at__isnull=True
     ).exists():
         raise TrainingError("You have a record of this course on that day already.")
     record = TrainingRecord(
@@ -93,10 +96,46 @@ def record_verify(*, actor: User, record: TrainingRecord) -> TrainingRecord:
         raise TrainingError("Someone else checks your own records.")
     if record.verified_at is not None:
         raise TrainingError("This record has been verified already.")
+    if record.rejected_at is not None:
+        raise TrainingError("This record was not accepted; its owner adds a corrected one.")
     record.verified_at = timezone.now()
     record.verified_by = actor
     record.save(update_fields=["verified_at", "verified_by", "updated_at"])
     audit(actor, school, "training.record_verified", record, record.course.title)
+    return record
+
+
+@transaction.atomic
+def record_reject(*, actor: User, record: TrainingRecord, reason: str) -> TrainingRecord:
+    """A checker cannot accept the record, and says why: it never counts, and its owner is
+    told to add a corrected one."""
+    school = record.school
+    require_roles(actor, school, VERIFIERS, "check training records")
+    record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+    if record.person_id == actor.pk:
+        raise TrainingError("Someone else checks your own records.")
+    if record.verified_at is not None or record.rejected_at is not None:
+        raise TrainingError("This record has been checked already.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, so they can put it right."})
+    record.rejected_at = timezone.now()
+    record.rejected_by = actor
+    record.rejection_reason = reason[:300]
+    record.full_clean(exclude=["certificate"])
+    record.save(update_fields=["rejected_at", "rejected_by", "rejection_reason", "updated_at"])
+    audit(actor, school, "training.record_rejected", record, record.course.title)
+    # The reason is the checker's words about an adult's certificate; the email carries only
+    # that it needs correcting, and the page says why.
+    message_queue(
+        kind=Message.Kind.REMINDER,
+        school=school,
+        recipient=record.person,
+        subject=f"Your {record.course.title} record needs correcting",
+        body=f"Your {record.course.title} record at {school.name} was not accepted. Open it to "
+        "see why, and add a corrected one.",
+        link=reverse("training:record_detail", args=[school.code, record.code]),
+    )
     return record
 
 
@@ -143,7 +182,10 @@ def session_record(
         audit(actor, school, "training.session_recorded", session, course.title)
     already = set(
         TrainingRecord.objects.filter(
-            course=course, completed_on=held_on, person__in=set(attendees)
+            course=course,
+            completed_on=held_on,
+            person__in=set(attendees),
+            rejected_at__isnull=True,
         ).values_list("person_id", flat=True)
     )
     now = timezone.now()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from esafety.actions import run_service, submit_form
 from esafety.people.access import SchoolAccess, school_view
-from training.forms.records import RecordForm
+from training.forms.records import RecordForm, RejectForm
 from training.models import TrainingRecord
 from training.selectors import records as selectors
 from training.selectors.matrix import build_matrix, courses_in_use
@@ -21,6 +21,15 @@ def _record(access: SchoolAccess, code: UUID) -> TrainingRecord:
     if record is None:
         raise Http404("No such record")
     return record
+
+
+def _may_check(access: SchoolAccess, record: TrainingRecord) -> bool:
+    return (
+        selectors.may_see_everyone(access)
+        and record.person_id != access.user.pk
+        and not record.is_verified
+        and not record.is_rejected
+    )
 
 
 @school_view(*TRAINEE_ROLES)
@@ -69,13 +78,15 @@ def record_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 @school_view(*TRAINEE_ROLES)
 def record_detail(request: HttpRequest, access: SchoolAccess, record: UUID) -> HttpResponse:
     found = _record(access, record)
-    may_verify = (
-        selectors.may_see_everyone(access)
-        and found.person_id != access.user.pk
-        and not found.is_verified
-    )
     return render(
-        request, "training/record_detail.html", ctx(access, record=found, may_verify=may_verify)
+        request,
+        "training/record_detail.html",
+        ctx(
+            access,
+            record=found,
+            may_verify=_may_check(access, found),
+            reject_form=RejectForm(),
+        ),
     )
 
 
@@ -92,6 +103,29 @@ def record_verify(request: HttpRequest, access: SchoolAccess, record: UUID) -> H
     if request.POST.get("next") == "queue":
         return redirect("training:to_verify", access.school.code)
     return redirect("training:record_detail", access.school.code, found.code)
+
+
+@school_view(*VERIFIER_ROLES)
+def record_reject(request: HttpRequest, access: SchoolAccess, record: UUID) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    found = _record(access, record)
+    form = RejectForm(request.POST)
+    if form.is_valid() and submit_form(
+        request,
+        form,
+        lambda: services.record_reject(
+            actor=request.user, record=found, reason=form.cleaned_data["reason"]
+        ),
+        "Record not accepted: its owner has been told why.",
+    ):
+        return redirect("training:to_verify", access.school.code)
+    return render(
+        request,
+        "training/record_detail.html",
+        ctx(access, record=found, may_verify=_may_check(access, found), reject_form=form),
+        status=400,
+    )
 
 
 @school_view(*TRAINEE_ROLES)
