@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from esafety.people.models import School
 from esafety.reports.shapes import (
+    AuditAnswer,
     CountTable,
     Median,
     Relation,
@@ -160,6 +161,15 @@ def concerns_section(*, school: School, start: datetime.date, end: datetime.date
             # less what was closed; and the start of this period is the end of the last.
             Relation("open_end", ("open_start", CONCERNS), ("closed",)),
             Relation("open_start", ("prev:open_end",)),
+        ),
+        audit=(
+            AuditAnswer("Online-safety concerns recorded", count_key=CONCERNS),
+            AuditAnswer("Referrals to children's social care", count_key="agency:social_care"),
+            AuditAnswer("Referrals to the police", count_key="agency:police"),
+            AuditAnswer("Allegations referred to the LADO", count_key="agency:lado"),
+            AuditAnswer("Recorded decisions not to refer", count_key="not_referred"),
+            AuditAnswer("Concerns open at the end of the period", count_key="open_end"),
+            AuditAnswer("Median time to acknowledge a concern", median_key="acknowledge"),
         ),
     )
 

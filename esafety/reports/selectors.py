@@ -13,7 +13,14 @@ from esafety.reports.cells import PREV, LaidRow, layout, median_n_key, section_c
 from esafety.reports.disclosure import PRIMARY, Suppression, suppress
 from esafety.reports.models import ReportSettings
 from esafety.reports.periods import Period
-from esafety.reports.shapes import CountTable, Listing, Median, ReportSection, SectionFigures
+from esafety.reports.shapes import (
+    AuditAnswer,
+    CountTable,
+    Listing,
+    Median,
+    ReportSection,
+    SectionFigures,
+)
 
 WITHHELD = "withheld"
 
@@ -59,6 +66,7 @@ class SectionView:
     tables: tuple[TableView, ...]
     medians: tuple[MedianView, ...]
     listings: tuple[Listing, ...]
+    audit: tuple[tuple[str, str], ...] = ()  # (question, answer) for the section 175/157 page
     # What was hidden and why, over both periods (the tests' reader works from it).
     suppression: Suppression = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
 
@@ -71,6 +79,11 @@ class Report:
     threshold: int
     sections: tuple[SectionView, ...]
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def audit(self) -> list[tuple[str, str]]:
+        """The section 175/157 audit's questions each chosen section answers, in order."""
+        return [qa for section in self.sections for qa in section.audit]
 
     @property
     def fewer_than(self) -> str:
@@ -132,8 +145,18 @@ def _section_view(
         tables=tuple(_table_view(t, last_tables.get(t.key), s) for t in this.tables),
         medians=tuple(_median_view(m, last_medians.get(m.key), s) for m in this.medians),
         listings=this.listings,
+        audit=tuple(_audit_answer(a, this, s) for a in this.audit),
         suppression=s,
     )
+
+
+def _audit_answer(answer: AuditAnswer, figures: SectionFigures, s: Suppression) -> tuple[str, str]:
+    if answer.count_key:
+        return answer.question, _text(s, answer.count_key).text
+    if answer.median_key:
+        median = next((m for m in figures.medians if m.key == answer.median_key), None)
+        return answer.question, _median_text(s, median, "")
+    return answer.question, answer.answer
 
 
 def _text(s: Suppression, key: str) -> CellView:

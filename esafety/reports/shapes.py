@@ -103,11 +103,25 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class AuditAnswer:
+    """An answer to a question of the local authority's annual safeguarding audit (section 175
+    of the Education Act 2002, section 157 for independent schools): plain text (a fact that is
+    not a person: "Yes, reviewed 3 Sep 2026"), or the key of a count or median in this section,
+    printed exactly as the section prints it (so suppressed the same way)."""
+
+    question: str
+    answer: str = ""
+    count_key: str = ""
+    median_key: str = ""
+
+
+@dataclass(frozen=True)
 class SectionFigures:
     tables: tuple[CountTable, ...] = ()
     medians: tuple[Median, ...] = ()
     listings: tuple[Listing, ...] = ()
     relations: tuple[Relation, ...] = ()
+    audit: tuple[AuditAnswer, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,4 +10,5 @@ urlpatterns = [
     path(REPORTS, views.dashboard, name="dashboard"),
     path(REPORTS + "report.pdf", views.report_pdf_download, name="pdf"),
     path(REPORTS + "settings/", views.report_settings, name="settings"),
+    path(REPORTS + "audit-175/", views.audit175, name="audit175"),
 ]

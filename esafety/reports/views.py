@@ -74,6 +74,18 @@ def report_pdf_download(request: HttpRequest, access: SchoolAccess) -> HttpRespo
     return response
 
 
+@school_view(*READERS)
+def audit175(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    """The figures the section 175/157 audit asks for, for the academic year so far."""
+    period = periods.year_of(access.school, timezone.localdate())
+    report = selectors.report_for(school=access.school, period=period)
+    return render(
+        request,
+        "reports/audit175.html",
+        {"access": access, "nav": nav_for(access), "report": report},
+    )
+
+
 @school_view(*BOARD)
 def report_settings(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     current = selectors.settings_of(access.school)

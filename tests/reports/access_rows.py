@@ -13,6 +13,7 @@ SCHOOL_PAGES: dict[str, School] = {
     # With no period asked for, the current term's PDF.
     "reports:pdf": School(READERS),
     "reports:settings": School(frozenset({GOVERNOR})),
+    "reports:audit175": School(READERS),
 }
 OTHER_PAGES: dict[str, Page] = {}
 

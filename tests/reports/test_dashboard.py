@@ -110,3 +110,26 @@ def test_queries_do_not_grow_with_the_data(personas, client_for, logged, publish
         large = (queries(client, dashboard(personas)), queries(client, pdf))
     # One more published policy is one more row, not one more query.
     assert small == large
+
+
+def test_the_section_175_page_gives_the_years_figures_suppressed(
+    personas, client_for, logged, publish_policy
+):
+    logged("cyberbullying", at(2026, 9, 8), n=6)
+    logged("cyberbullying", at(2026, 8, 20), n=5)  # the year before
+    publish_policy()
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(personas.chair).get(
+            reverse("reports:audit175", args=[personas.school.code])
+        )
+    assert response.status_code == 200
+    answers = dict(response.context["report"].audit)
+    assert answers["Online-safety concerns recorded"] == "6"
+    assert answers["Recorded decisions not to refer"] == "0"
+    assert answers["Median time to acknowledge a concern"] == "no concerns acknowledged"
+    assert answers["Policies reviewed within their review dates"].startswith("Yes: all 1")
+    # Six members of staff, none has accepted: counts, suppressed like the table's.
+    assert answers["Staff who have accepted Staff AUP"] == "0"
+    assert answers["Staff yet to accept Staff AUP"] == "6"
+    for name in NAMES:
+        assert name not in response.content.decode()
