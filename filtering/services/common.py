@@ -1,9 +1,13 @@
 """What every filtering service shares: the refusal, the audit line, the settings row, who holds
 which role of the standards now."""
 
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from esafety.actions import ServiceRefusal
+from esafety.audit.models import AuditEvent
 from esafety.audit.services import audit_record
 from esafety.people.models import Membership, Role, School, User
 from filtering.models import FilteringSettings, RoleAssignment, RoleKind
@@ -34,6 +38,26 @@ def require_roles(user: User, school: School, roles: frozenset[str], doing: str)
 
 def audit(actor: User | None, school: School, action: str, obj: Model, summary: str = "") -> None:
     audit_record(actor=actor, school=school, action=action, obj=obj, summary=summary)
+
+
+def check_concern(school: School, concern_code: UUID | None) -> None:
+    """A concern's code given here must be one of the school's concerns. This app does not
+    import the incidents app: the audit trail's "concern.logged" event is the shared record
+    that the concern exists (one query, by the indexed object code)."""
+    if concern_code is None:
+        return
+    if not AuditEvent.objects.filter(
+        school=school,
+        object_type="incidents.concern",
+        object_code=str(concern_code),
+        action="concern.logged",
+    ).exists():
+        raise ValidationError(
+            {
+                "concern": "No concern of this school has that link or reference: paste it again "
+                "from the concern's page."
+            }
+        )
 
 
 def settings_for(school: School) -> FilteringSettings:

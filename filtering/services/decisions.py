@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from esafety.people.models import School, User
 from filtering.models import Decision, DecisionApplied, Outcome
-from filtering.services.common import KEEPER_ROLES, FilteringError, audit, require_roles
+from filtering.services.common import (
+    KEEPER_ROLES,
+    FilteringError,
+    audit,
+    check_concern,
+    require_roles,
+)
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -40,6 +46,7 @@ def decision_record(
     today = timezone.localdate()
     if decided_on > today:
         raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
+    check_concern(school, concern_code)
     if requested_on > decided_on:
         raise ValidationError({"requested_on": "The request comes before the decision."})
     decision = Decision(

@@ -15,6 +15,7 @@ from filtering.services.common import (
     READER_ROLES,
     FilteringError,
     audit,
+    check_concern,
     require_roles,
     roles_at,
 )
@@ -42,6 +43,7 @@ def report_acknowledge(
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say what the report showed, even if it was nothing."})
+    check_concern(school, concern_code)
     if concern_code and not showed_concern:
         showed_concern = True
     ack = ReportAcknowledgement(
@@ -107,6 +109,7 @@ def alert_record(
         raise FilteringError("Only the DSL, the online safety lead or the head record alerts.")
     if not roles_at(received_by, school) & ON_CALL_ROLES:
         raise ValidationError({"received_by": "Choose who received it."})
+    check_concern(school, concern_code)
     now = timezone.now()
     if received_at > now or acted_at > now:
         raise ValidationError({"acted_at": "An alert cannot be recorded in the future."})

@@ -180,3 +180,24 @@ def test_a_weekly_report_links_to_the_concern_logged_from_it(personas, client_fo
     assert ack.concern_code == concern.code and ack.showed_concern
     panel = client.get(concern_url).content.decode().split('data-testid="filtering-panel"')[1]
     assert "the weekly monitoring report for the week of" in panel.split("</section>")[0]
+
+
+def test_a_link_to_no_concern_of_this_school_is_refused(personas):
+    import uuid
+
+    with pytest.raises(ValidationError) as e:
+        _record(personas, concern_code=uuid.uuid4())
+    assert "concern" in e.value.error_dict
+    # Another school's concern is no concern of this one.
+    elsewhere = incidents_services.concern_log(
+        actor=personas.other_dsl,
+        school=personas.other_school,
+        category="filtering_breach",
+        occurred_at=timezone.now(),
+        location="",
+        what_happened="A site opened.",
+        pupils=[],
+    )
+    with pytest.raises(ValidationError):
+        _record(personas, concern_code=elsewhere.code)
+    assert not Decision.objects.exists()
