@@ -8,4 +8,12 @@ CONTRIBUTION = Contribution(
     bench="esafety.reports.bench",
     nav=(NavEntry("School", "Governors' report", "reports:dashboard"),),
     home=(HomeCard("Governors' report", "reports/_home.html", "reports:dashboard", order=60),),
+    beat={
+        # Every five minutes: build the long reports whose hand-off to a worker was lost, or
+        # whose worker died (each is claimed first, so two runs never build one twice).
+        "reports-sweep-builds": {
+            "task": "esafety.reports.tasks.sweep_report_builds",
+            "schedule": 300.0,
+        },
+    },
 )

@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -33,3 +36,56 @@ class ReportSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Report settings of school {self.school_id}"
+
+
+class ReportBuild(TimeStampedModel):
+    """A long report built by a worker and kept for download: the PDF is stored privately
+    (under PRIVATE_ROOT) and served only through the access check, each download audited."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        BUILDING = "building", "Building"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("people.School", models.CASCADE, related_name="report_builds")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # Who asked, as the cover prints it: a named role, never the person's name.
+    requested_as = models.CharField(max_length=100)
+    start = models.DateField()
+    end = models.DateField()
+    label = models.CharField(max_length=100)
+    kind = models.CharField(max_length=8)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="reports/", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="reports_reportbuild_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(pdf=""), name="reports_reportbuild_done_has_pdf"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report build {self.code}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.FAILED):
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(99, int(self.steps_done * 100 / self.steps_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from esafety.reports.periods import Period
 from esafety.reports.selectors import Report
 
 STYLESHEET = "reports/report.css"
@@ -33,6 +34,6 @@ def report_pdf(*, report: Report, generated_by: str) -> bytes:
     )
 
 
-def file_name(report: Report) -> str:
-    # The school and the dates, never a figure.
-    return f"governors-report-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}.pdf"
+def file_name(period: Period) -> str:
+    # The dates, never a figure.
+    return f"governors-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.pdf"

@@ -2,8 +2,10 @@
 sections and suppressed as one (disclosure.py). The dashboard and the PDF both print this."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from esafety.contributions import report_sections
@@ -11,7 +13,7 @@ from esafety.people.models import School
 from esafety.reports import charts, periods
 from esafety.reports.cells import PREV, LaidRow, layout, median_n_key, section_cells
 from esafety.reports.disclosure import PRIMARY, Suppression, suppress
-from esafety.reports.models import ReportSettings
+from esafety.reports.models import ReportBuild, ReportSettings
 from esafety.reports.periods import Period
 from esafety.reports.shapes import (
     AuditAnswer,
@@ -97,6 +99,10 @@ def settings_of(school: School) -> ReportSettings:
     return found or ReportSettings(school=school)
 
 
+def builds_for(*, school: School) -> "QuerySet[ReportBuild]":
+    return ReportBuild.objects.filter(school=school)
+
+
 def available_sections() -> list[ReportSection]:
     return report_sections()
 
@@ -111,14 +117,20 @@ def chosen_sections(settings: ReportSettings) -> list[ReportSection]:
     return [s for s in sections if s.key in chosen]
 
 
-def report_for(*, school: School, period: Period) -> Report:
+def report_for(
+    *, school: School, period: Period, progress: Callable[[int, int], None] | None = None
+) -> Report:
+    """The report; `progress(done, total)` is told after each section (a background build)."""
     settings = settings_of(school)
     previous = periods.previous(school, period)
     built: list[tuple[ReportSection, SectionFigures, SectionFigures]] = []
-    for section in chosen_sections(settings):
+    sections = chosen_sections(settings)
+    for section in sections:
         this = section.build(school=school, start=period.start, end=period.end)
         last = section.build(school=school, start=previous.start, end=previous.end)
         built.append((section, this, last))
+        if progress is not None:
+            progress(len(built), len(sections))
     views = tuple(
         _section_view(section, this, last, settings.threshold) for section, this, last in built
     )

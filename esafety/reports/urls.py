@@ -11,4 +11,8 @@ urlpatterns = [
     path(REPORTS + "report.pdf", views.report_pdf_download, name="pdf"),
     path(REPORTS + "settings/", views.report_settings, name="settings"),
     path(REPORTS + "audit-175/", views.audit175, name="audit175"),
+    path(REPORTS + "builds/new/", views.build_new, name="build_new"),
+    path(REPORTS + "builds/<uuid:code>/", views.build_detail, name="build"),
+    path(REPORTS + "builds/<uuid:code>/progress/", views.build_progress, name="build_progress"),
+    path(REPORTS + "builds/<uuid:code>/report.pdf", views.build_pdf, name="build_pdf"),
 ]

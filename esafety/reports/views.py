@@ -3,15 +3,18 @@ period, and the board's choice of sections. Governors, the chair, the head, the 
 online safety lead see figures only: nothing here names a child, a member of staff or a
 concern, and every number passes the same suppression as the PDF."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from uuid import UUID
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from esafety.actions import submit_form
 from esafety.people.access import SchoolAccess, roles_label, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
-from esafety.reports import periods, selectors, services
+from esafety.reports import builds, periods, selectors, services
 from esafety.reports.forms import PeriodForm, SettingsForm
 from esafety.reports.pdf import file_name, report_pdf
 
@@ -65,11 +68,18 @@ def report_pdf_download(request: HttpRequest, access: SchoolAccess) -> HttpRespo
             "is_board": access.has(*BOARD),
         }
         return render(request, "reports/dashboard.html", context, status=400)
+    if builds.is_long(period):
+        # More than a year: built by a worker and kept for download, not made while they wait.
+        return render(
+            request,
+            "reports/build_confirm.html",
+            {"access": access, "nav": nav_for(access), "period": period, "form": form},
+        )
     report = selectors.report_for(school=access.school, period=period)
     pdf = report_pdf(report=report, generated_by=generated_by(access))
     services.report_download_record(actor=access.user, school=access.school, period=period)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(report)}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(report.period)}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -118,3 +128,61 @@ def report_settings(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         "reports/settings_form.html",
         {"access": access, "nav": nav_for(access), "form": form},
     )
+
+
+@school_view(*READERS)
+@require_POST
+def build_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    form = PeriodForm(request.POST, school=access.school)
+    if not form.is_valid():
+        context = {"access": access, "nav": nav_for(access), "form": form, "period": None}
+        return render(request, "reports/build_confirm.html", context, status=400)
+    build = builds.report_build_start(
+        actor=access.user,
+        school=access.school,
+        period=form.chosen,
+        requested_as=generated_by(access),
+    )
+    return redirect("reports:build", access.school.code, build.code)
+
+
+def _build(access: SchoolAccess, code: UUID):
+    return get_object_or_404(selectors.builds_for(school=access.school), code=code)
+
+
+@school_view(*READERS)
+def build_detail(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    return render(
+        request,
+        "reports/build_detail.html",
+        {"access": access, "nav": nav_for(access), "build": _build(access, code)},
+    )
+
+
+@school_view(*READERS)
+def build_progress(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    build = _build(access, code)
+    return JsonResponse(
+        {
+            "status": build.status,
+            "status_label": build.get_status_display(),
+            "percent": build.percent,
+            "finished": build.finished,
+        }
+    )
+
+
+@school_view(*READERS)
+def build_pdf(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
+    build = _build(access, code)
+    if build.status != build.Status.DONE:
+        raise Http404("This report is not ready")
+    builds.report_build_download_record(actor=access.user, build=build)
+    response = FileResponse(
+        build.pdf.open("rb"),
+        as_attachment=True,
+        filename=builds.build_file_name(build),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,21 @@
+from celery import shared_task
+
+from esafety.periodic import each
+from esafety.reports import builds
+
+
+@shared_task(time_limit=600, soft_time_limit=540, acks_late=True)
+def build_report(build_id: int) -> int:
+    return builds.report_build_run(build_id=build_id)
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def sweep_report_builds() -> int:
+    """Build reports whose hand-off was lost or whose worker died. Safe to run twice at once:
+    each build is claimed before it runs."""
+    return each(
+        builds.builds_to_sweep(),
+        lambda build_id: builds.report_build_run(build_id=build_id),
+        task="sweep_report_builds",
+        what="report build",
+    )
