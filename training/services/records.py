@@ -76,6 +76,9 @@ def record_add(
         with transaction.atomic():
             record.save()
     except IntegrityError:
+        # Another request saved the same record first: this one's file is not kept.
+        if checked:
+            record.certificate.delete(save=False)
         raise TrainingError("You have a record of this course on that day already.") from None
     audit(
         actor,
