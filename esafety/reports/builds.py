@@ -30,7 +30,7 @@ def is_long(period: Period) -> bool:
     return period.days > LONG_DAYS
 
 
-def _hand_off(build_id: int) -> None:
+def hand_off(build_id: int) -> None:
     from esafety.notify import dispatch
     from esafety.reports import tasks
 
@@ -59,7 +59,7 @@ def report_build_start(
         obj=build,
         summary=f"Governors' report PDF: {period.label}",
     )
-    transaction.on_commit(lambda: _hand_off(build.pk))
+    transaction.on_commit(lambda: hand_off(build.pk))
     return build
 
 

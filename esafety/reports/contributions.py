@@ -1,6 +1,8 @@
 """What the governors' report adds to the shared pages: its menu entries, home card and bench
 rows. Its sections come from the other apps (their `report` contribution)."""
 
+from celery.schedules import crontab
+
 from esafety.contributions import Contribution, HomeCard, NavEntry
 
 CONTRIBUTION = Contribution(
@@ -14,6 +16,12 @@ CONTRIBUTION = Contribution(
         "reports-sweep-builds": {
             "task": "esafety.reports.tasks.sweep_report_builds",
             "schedule": 300.0,
+        },
+        # Every morning at 07:30: a school whose term ended in the last fortnight gets that
+        # term's report built and its governors emailed a link, once per term.
+        "reports-term-reports": {
+            "task": "esafety.reports.tasks.send_term_reports",
+            "schedule": crontab(hour=7, minute=30),
         },
     },
 )

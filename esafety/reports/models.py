@@ -50,7 +50,10 @@ class ReportBuild(TimeStampedModel):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("people.School", models.CASCADE, related_name="report_builds")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # Empty for the end-of-term report the beat task asks for.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Who asked, as the cover prints it: a named role, never the person's name.
     requested_as = models.CharField(max_length=100)
     start = models.DateField()
@@ -63,6 +66,8 @@ class ReportBuild(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to="reports/", blank=True)
+    # The term an end-of-term report is for ("2026-09-01"): one per school and term.
+    term_key = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -72,6 +77,11 @@ class ReportBuild(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(status="done") | ~Q(pdf=""), name="reports_reportbuild_done_has_pdf"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "term_key"],
+                condition=~Q(term_key=""),
+                name="reports_reportbuild_one_per_term",
             ),
         ]
 

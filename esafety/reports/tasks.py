@@ -19,3 +19,18 @@ def sweep_report_builds() -> int:
         task="sweep_report_builds",
         what="report build",
     )
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def send_term_reports() -> int:
+    """Every school whose term has just ended: its report built, its governors emailed a link.
+    Safe to run twice: the build is one row per term, the email a keyed reminder."""
+    from esafety.people.models import School
+    from esafety.reports import term_end
+
+    return each(
+        School.objects.values_list("pk", flat=True),
+        lambda pk: term_end.term_report_send(school=School.objects.get(pk=pk)),
+        task="send_term_reports",
+        what="school",
+    )
