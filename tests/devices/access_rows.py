@@ -18,7 +18,7 @@ from tests.access_table import (
     Page,
     School,
 )
-from tests.factories import PupilFactory, UserFactory
+from tests.factories import PupilFactory
 
 HANDLERS = frozenset({STAFF, OFFICE, HEAD, DSL, DEPUTY_DSL, ONLINE_SAFETY_LEAD})
 DESK = frozenset({OFFICE, HEAD})
@@ -64,15 +64,12 @@ def objects(school, office) -> dict[str, object]:
     """One of each object this app's URLs name, at `school` (`office` is its office member)."""
     from incidents import services as incidents_services
 
-    head = UserFactory()
-    Membership.objects.create(user=head, school=school, role=Role.HEAD)
-    dsl = UserFactory()
-    Membership.objects.create(user=dsl, school=school, role=Role.DSL)
-    Membership.objects.get_or_create(user=office, school=school, role=Role.OFFICE)
+    # The school's own DSL (each school of the test has one), so no member is added here.
+    dsl = Membership.objects.filter(school=school, role=Role.DSL).first().user
     today = timezone.localdate()
     pupil = PupilFactory(school=school)
     exception = exceptions.exception_grant(
-        actor=head,
+        actor=office,
         pupil=pupil,
         reason="walks_home",
         detail="",
@@ -81,7 +78,7 @@ def objects(school, office) -> dict[str, object]:
         review_due=today + datetime.timedelta(days=30),
     )
     device = custody.device_confiscate(
-        actor=office,
+        actor=dsl,
         pupil=PupilFactory(school=school),
         kind="phone",
         description="Black phone",
