@@ -55,15 +55,13 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 CONTRIBUTION = Contribution(
     app="consent",
     bench="consent.bench",
+    # Few entries (a menu section holds at most six): the register and the check lead to the
+    # rest (lists, uses, take-downs, purposes), and the home cards to what is waiting.
     nav=(
         NavEntry("Pupils", "Photo consent", "consent:mine"),
-        NavEntry("Pupils", "May we use this photo?", "consent:check"),
-        NavEntry("Pupils", "Do-not-photograph lists", "consent:lists"),
         NavEntry("Pupils", "Photo consent register", "consent:register"),
-        NavEntry("Pupils", "Photos and videos used", "consent:publications"),
-        NavEntry("Pupils", "Photo take-downs", "consent:takedowns"),
-        NavEntry("Pupils", "Consent purposes", "consent:purposes"),
-        NavEntry("Pupils", "Consent figures", "consent:figures"),
+        NavEntry("Pupils", "May we use this photo?", "consent:check"),
+        NavEntry("Policies", "Photo consent figures", "consent:figures"),
     ),
     home=(
         HomeCard("Photo consent", "consent/_home_parent.html", "consent:mine", order=16),

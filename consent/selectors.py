@@ -42,8 +42,8 @@ def purposes_of(*, school: School, active: bool = True) -> QuerySet[Purpose]:
     return qs.filter(is_active=True) if active else qs
 
 
-def purpose_of(*, school: School, code: UUID | str) -> Purpose | None:
-    return purposes_of(school=school).filter(code=code).first()
+def purpose_of(*, school: School, code: UUID | str, active: bool = True) -> Purpose | None:
+    return purposes_of(school=school, active=active).filter(code=code).first()
 
 
 def current_form(*, school: School) -> FormVersion | None:

@@ -75,7 +75,7 @@ def purposes(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 
 @school_view(*OFFICE_AND_HEAD)
 def purpose_edit(request: HttpRequest, access: SchoolAccess, purpose: object) -> HttpResponse:
-    row = selectors.purposes_of(school=access.school, active=False).filter(code=purpose).first()
+    row = selectors.purpose_of(school=access.school, code=purpose, active=False)
     if row is None:
         raise Http404("No such purpose")
     form = PurposeForm(request.POST or None, instance=None, initial=_initial(row))
