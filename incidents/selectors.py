@@ -270,8 +270,9 @@ def chronology(
     visible = concerns_for(access).filter(pupil_links__pupil=pupil).values("pk")
     entries = TimelineEntry.objects.filter(concern__in=visible)
     anchor = None
-    if before or after:
-        anchor = entries.filter(code=before or after).values("at", "id").first()
+    named = before or after
+    if named is not None:
+        anchor = entries.filter(code=named).values("at", "id").first()
     rows = entries.select_related("author", "concern", "corrects")
     if anchor and after:
         later = Q(at__gt=anchor["at"]) | Q(at=anchor["at"], id__gt=anchor["id"])
