@@ -106,3 +106,27 @@ def test_figures_count_coverage_per_purpose_and_take_downs_without_names(persona
     today = timezone.localdate()
     section = all_figures(school=personas.school, start=today, end=today)["consent"]
     assert "Kid" not in repr(section)
+
+
+def test_where_the_school_renews_each_year_the_reminders_start_again_in_september(
+    personas, consent, family
+):
+    from consent.services.setup import settings_update
+
+    settings_update(
+        actor=personas.head, school=personas.school, own_decision_age=12, renew_each_year=True
+    )
+    consents = [p for p in consent.purposes.values() if p.needs_consent]
+    with time_machine.travel(datetime.datetime(2027, 6, 1, 9, tzinfo=datetime.UTC), tick=False):
+        for child in family:
+            decisions_record_online(
+                actor=personas.parent, pupil=child, choices=dict.fromkeys(consents, Choice.GRANTED)
+            )
+    with time_machine.travel(datetime.datetime(2027, 8, 30, 9, tzinfo=datetime.UTC), tick=False):
+        send_consent_reminders()
+    assert reminders(personas).count() == 0
+    # The new year needs new decisions: a week into it, the first reminder, once.
+    with time_machine.travel(datetime.datetime(2027, 9, 8, 9, tzinfo=datetime.UTC), tick=False):
+        send_consent_reminders()
+        send_consent_reminders()
+    assert reminders(personas).count() == 1
