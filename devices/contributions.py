@@ -35,6 +35,16 @@ def _evidence_panel(access: SchoolAccess, concern) -> dict | None:
     }
 
 
+def _dashboard_panel(access: SchoolAccess, school) -> dict | None:
+    """On the DSL's dashboard: how many devices are held as evidence, with a link to them. The
+    DSL only (the same roles as the devices-held page's evidence); one query."""
+    from devices.selectors.held import EVIDENCE_ROLES, evidence_held_count
+
+    if not access.has(*EVIDENCE_ROLES):
+        return None
+    return {"held": evidence_held_count(access)}
+
+
 def _demo(demo) -> None:
     from devices.demo import seed_devices
 
@@ -107,6 +117,11 @@ CONTRIBUTION = Contribution(
             host="incidents:concern",
             template="devices/_panel_evidence.html",
             context=_evidence_panel,
+        ),
+        Panel(
+            host="incidents:dashboard",
+            template="devices/_panel_dashboard.html",
+            context=_dashboard_panel,
         ),
     ),
     demo=_demo,

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from esafety import contributions
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
@@ -106,6 +107,8 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "awaiting": selectors.awaiting_agency(access, limit=AWAITING_SHOWN),
             # Open concerns by status are counted already: the last column is this one.
             "awaiting_total": open_table["totals"][OPEN_STATUSES.index(Status.AWAITING_AGENCY)],
+            # Other apps' sections (devices held as evidence), each deciding for itself.
+            "panels": contributions.panels("incidents:dashboard", access, access.school),
             **_concern_page(request, access),
         },
     )

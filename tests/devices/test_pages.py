@@ -81,6 +81,8 @@ def test_an_accused_dsl_never_learns_of_an_evidence_device(personas, client_for,
     assert b"EB-1" not in held.content and b"Held as evidence (0)" in held.content
     home = client.get(reverse("people:school_home", args=[personas.school.code]))
     assert b"none held as evidence" in home.content
+    dashboard = client.get(reverse("incidents:dashboard", args=[personas.school.code]))
+    assert b"No device is held as evidence." in dashboard.content
     access = school_access(accused, personas.school.code)
     codes = set(audit_events_for_school(access=access).values_list("object_code", flat=True))
     assert str(device.code) not in codes
@@ -95,6 +97,16 @@ def test_an_accused_dsl_never_learns_of_an_evidence_device(personas, client_for,
         .get(reverse("people:school_home", args=[personas.school.code]))
         .content
     )
+    # And on the DSL's dashboard, beside what waits on outside agencies.
+    dashboard = client_for(personas.dsl).get(
+        reverse("incidents:dashboard", args=[personas.school.code])
+    )
+    assert b"1 device held as evidence" in dashboard.content
+    # The head works concerns too, but evidence devices are the DSL's: no section for them.
+    head = client_for(personas.head).get(
+        reverse("incidents:dashboard", args=[personas.school.code])
+    )
+    assert b"h-evidence-devices" not in head.content
 
 
 def test_the_office_checks_in_and_hands_back_at_the_desk(personas, client_for, grant):
