@@ -105,11 +105,18 @@ def values_of(table: CountTable, rows: list[LaidRow]) -> dict[str, int]:
     return values
 
 
-def section_cells(figures: SectionFigures, prefix: str) -> tuple[dict[str, int], list[Sum]]:
+def section_cells(
+    figures: SectionFigures, prefix: str, *, last: bool | None = None
+) -> tuple[dict[str, int], list[Sum]]:
+    """The cells and sums of one period's figures, keys prefixed. `last`: these are last
+    period's figures (a state as it stands has none), or, when None, figures printed with no
+    last period beside them (the trust's), so a relation to last period is left out too."""
+    if last is None:
+        last = prefix == PREV
     values: dict[str, int] = {}
     sums: list[Sum] = []
     for table in figures.tables:
-        if prefix and table.as_it_stands:
+        if last and table.as_it_stands:
             continue
         rows, table_sums = layout(table)
         for key, value in values_of(table, rows).items():
@@ -121,7 +128,7 @@ def section_cells(figures: SectionFigures, prefix: str) -> tuple[dict[str, int],
     for relation in figures.relations:
         keys = (relation.total, *relation.parts, *relation.minus)
         if prefix and any(k.startswith(PREV) for k in keys):
-            continue  # last period's relation to the one before it: not printed
+            continue  # to the period before these figures: not printed beside them
         sums.append(
             _prefixed(Sum(relation.total, tuple(relation.parts), tuple(relation.minus)), prefix)
         )

@@ -16,7 +16,9 @@ Official statistics' rules, applied to the cells every section gives (shapes.py)
    - across every relation at once, no hidden cell is fixed by the equations a reader can
      write (Gaussian elimination over the hidden cells, exact, in fractions).
    The next cell hidden is the smallest non-zero part of the relation that needs it, else its
-   total: the least information lost.
+   total: the least information lost. When every cell of the sums about an exposed cell is
+   hidden already (the reader solves it through figures further off), the smallest shown cell
+   of any sum that holds a hidden one is hidden next.
 3. No median or percentage from a count at or under the threshold.
 
 The per-relation bounds are a check of each relation alone; the exact check covers them all
@@ -83,6 +85,7 @@ def suppress(*, values: dict[str, int], relations: Iterable[Sum], threshold: int
 
 
 def _next_to_hide(s: Suppression) -> str | None:
+    stuck = []
     for relation in s.relations:
         members = relation.members()
         hidden = [k for k in members if k in s.hidden]
@@ -90,13 +93,30 @@ def _next_to_hide(s: Suppression) -> str | None:
             choice = _candidate(s, relation)
             if choice is not None:
                 return choice
+            stuck.append(relation)
+    unsafe = bool(stuck)
     for key in _determined(s):
+        unsafe = True
         for relation in s.relations:
             if key in relation.members():
                 choice = _candidate(s, relation)
                 if choice is not None:
                     return choice
+    if unsafe:
+        # Every sum about the exposed cell is hidden already: the reader solves it through
+        # shown figures further off, so hide the smallest one in any sum that has a hidden cell.
+        return _widest_candidate(s)
     return None
+
+
+def _widest_candidate(s: Suppression) -> str | None:
+    choices = [
+        choice
+        for relation in s.relations
+        if any(k in s.hidden for k in relation.members())
+        and (choice := _candidate(s, relation)) is not None
+    ]
+    return min(choices, key=lambda k: (s.values[k], k)) if choices else None
 
 
 def _candidate(s: Suppression, relation: Sum) -> str | None:

@@ -99,3 +99,32 @@ class ReportBuild(TimeStampedModel):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Trust(TimeStampedModel):
+    """A group of schools (a multi-academy trust). Its leads see each school's figures side by
+    side and in total, and nothing below figures; each school still sees only itself."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    schools = models.ManyToManyField("people.School", related_name="trusts", blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrustLead(TimeStampedModel):
+    """A membership of a trust. A trust lead must sign in with a second factor (checked by the
+    trust's pages: the shared rule reads school memberships, and a trust lead may hold none)."""
+
+    trust = models.ForeignKey(Trust, models.CASCADE, related_name="leads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="trust_leads")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "user"], name="reports_trustlead_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Trust lead {self.user_id} of {self.trust_id}"

@@ -37,3 +37,13 @@ def report_pdf(*, report: Report, generated_by: str) -> bytes:
 def file_name(period: Period) -> str:
     # The dates, never a figure.
     return f"governors-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.pdf"
+
+
+def trust_report_pdf(*, report) -> bytes:
+    path = finders.find(STYLESHEET)
+    if not path:
+        raise FileNotFoundError(STYLESHEET)
+    html = render_to_string("reports/trust_pdf.html", {"report": report})
+    return HTML(string=html, url_fetcher=NoFetching(), base_url=None).write_pdf(
+        stylesheets=[CSS(filename=path, url_fetcher=NoFetching())]
+    )

@@ -42,3 +42,14 @@ def report_download_record(*, actor: User, school: School, period: Period) -> No
         object_code=f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
         summary=f"Governors' report PDF: {period.label}",
     )
+
+
+def trust_download_record(*, actor: User, trust, period: Period) -> None:
+    # The trust's event, on no school's chain: it names the trust and the period only.
+    audit_record(
+        actor=actor,
+        school=None,
+        action="reports.trust_pdf_downloaded",
+        obj=trust,
+        summary=f"Trust report PDF: {period.label}",
+    )

@@ -16,3 +16,10 @@ urlpatterns = [
     path(REPORTS + "builds/<uuid:code>/progress/", views.build_progress, name="build_progress"),
     path(REPORTS + "builds/<uuid:code>/report.pdf", views.build_pdf, name="build_pdf"),
 ]
+
+# A trust's figures (its own address: a trust lead may belong to no school).
+TRUST = "t/<uuid:trust>/"
+urlpatterns += [
+    path(TRUST, views.trust_dashboard, name="trust"),
+    path(TRUST + "report.pdf", views.trust_pdf, name="trust_pdf"),
+]

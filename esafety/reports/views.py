@@ -16,7 +16,9 @@ from esafety.people.models import Role
 from esafety.people.navigation import nav_for
 from esafety.reports import builds, periods, selectors, services
 from esafety.reports.forms import PeriodForm, SettingsForm
-from esafety.reports.pdf import file_name, report_pdf
+from esafety.reports.models import Trust
+from esafety.reports.pdf import file_name, report_pdf, trust_report_pdf
+from esafety.reports.trusts import trust_report, trust_view
 
 READERS = (Role.GOVERNOR, Role.HEAD, Role.DSL, Role.ONLINE_SAFETY_LEAD)
 # The board decides what its report contains, not the head.
@@ -184,5 +186,25 @@ def build_pdf(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRes
         filename=builds.build_file_name(build),
         content_type="application/pdf",
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# A trust of schools: its leads see figures only, each school side by side and in total.
+
+
+@trust_view
+def trust_dashboard(request: HttpRequest, trust: Trust) -> HttpResponse:
+    report = trust_report(trust=trust)
+    return render(request, "reports/trust_dashboard.html", {"report": report})
+
+
+@trust_view
+def trust_pdf(request: HttpRequest, trust: Trust) -> HttpResponse:
+    report = trust_report(trust=trust)
+    pdf = trust_report_pdf(report=report)
+    services.trust_download_record(actor=request.user, trust=trust, period=report.period)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="trust-{file_name(report.period)}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -23,7 +23,13 @@ SCHOOL_PAGES: dict[str, School] = {
     "reports:build_progress": School(READERS, objects=BUILD),
     "reports:build_pdf": School(READERS, objects=BUILD),
 }
-OTHER_PAGES: dict[str, Page] = {}
+# A trust's pages: nobody in the table leads a trust, so every signed-in persona gets 404 (as
+# for a trust that does not exist); tests/reports/test_trust.py signs in a trust lead.
+NO_TRUST = {"trust": "00000000-0000-4000-8000-000000000002"}
+OTHER_PAGES: dict[str, Page] = {
+    "reports:trust": Page(anonymous="login", signed_in=404, kwargs=NO_TRUST),
+    "reports:trust_pdf": Page(anonymous="login", signed_in=404, kwargs=NO_TRUST),
+}
 
 
 def objects(school, office) -> dict[str, object]:
