@@ -96,6 +96,7 @@ def _concern_panel(access: SchoolAccess, concern) -> dict | None:
 CONTRIBUTION = Contribution(
     app="filtering",
     bench="filtering.bench",
+    report="filtering.report",
     # Governors reach the annual review (and the roles) from their home card, not the menu.
     nav=(NavEntry("Safeguarding", "Filtering and monitoring", "filtering:overview"),),
     home=(
