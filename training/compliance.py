@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from esafety.people.models import Role, School
 from training.models import EngagementEvent, Kind, Session
-from training.selectors.matrix import build_matrix
+from training.selectors.matrix import Matrix, build_matrix
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,11 @@ class TrainingFigures:
     sessions: int
 
 
-def figures(*, school: School, start: datetime.date, end: datetime.date) -> TrainingFigures:
+def figures(
+    *, school: School, start: datetime.date, end: datetime.date, matrix: Matrix | None = None
+) -> TrainingFigures:
     """As it stood at `end`; the events and sessions held between `start` and `end`."""
-    matrix = build_matrix(school=school, today=end)
+    matrix = matrix or build_matrix(school=school, today=end)
     courses = []
     for i, column in enumerate(matrix.columns):
         counts = matrix.totals[i]

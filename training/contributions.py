@@ -65,6 +65,7 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 CONTRIBUTION = Contribution(
     app="training",
     bench="training.bench",
+    report="training.report",
     # Two entries: the matrix page links to the engagement events, the courses and the queue,
     # so the School section stays short on a phone.
     nav=(

@@ -22,9 +22,8 @@ from esafety.notify.services import Email, ReminderItem, reminders_send_many
 from esafety.people.models import Membership, Role, School, User
 from training.models import Validity
 from training.selectors.engagement import engagement_status
-from training.selectors.matrix import Column, build_matrix
+from training.selectors.matrix import Column, build_matrix, settings_read
 from training.selectors.people import Person
-from training.services.common import settings_for
 from training.validity import Cell, State
 
 TERM_WARNING = datetime.timedelta(days=28)
@@ -104,7 +103,9 @@ def _induction_item(
 
 def send_person_reminders(*, school: School, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
-    settings = settings_for(school=school)
+    settings = settings_read(school=school)
+    if settings.pk is None:
+        return 0  # the school has not used training yet: nothing is required of anyone
     since = timezone.localtime(settings.created_at).date()
     matrix = build_matrix(school=school, today=today, settings=settings)
     leads = _leads(school)

@@ -84,7 +84,14 @@ def courses_in_use(*, school: School) -> QuerySet[Course]:
 
 
 def active_courses(*, school: School) -> list[Course]:
-    return list(courses_in_use(school=school))
+    # Read only: a school that has not used training yet has no catalogue, so nothing is due.
+    return list(Course.objects.filter(school=school, is_active=True))
+
+
+def settings_read(*, school: School) -> TrainingSettings:
+    """The school's settings, or the defaults unsaved when it has not used training yet: the
+    report, the figures, the digest and the reminders read without writing."""
+    return TrainingSettings.objects.filter(school=school).first() or TrainingSettings(school=school)
 
 
 def build_matrix(
@@ -95,7 +102,7 @@ def build_matrix(
     settings: TrainingSettings | None = None,
 ) -> Matrix:
     today = today or timezone.localdate()
-    settings = settings or settings_for(school=school)
+    settings = settings or settings_read(school=school)
     people = people_of(school=school, settings=settings, only=only)
     courses = active_courses(school=school)
     chosen = set(settings.read_and_sign)
@@ -127,8 +134,9 @@ def build_matrix(
     ]
     completed: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
     unchecked: set[tuple[int, int]] = set()
+    # As it stood on `today`: a report on a past period does not count what came after.
     records = TrainingRecord.objects.filter(
-        school=school, course__in=courses, rejected_at__isnull=True
+        school=school, course__in=courses, rejected_at__isnull=True, completed_on__lte=today
     )
     if only is not None:
         records = records.filter(person=only)

@@ -21,7 +21,7 @@ from training.selectors.matrix import (
     filter_rows,
 )
 from training.selectors.records import may_see_everyone, unverified
-from training.services.common import export_record
+from training.services.common import export_record, settings_for
 from training.views.common import MATRIX_ROLES, ctx
 
 ROWS_SHOWN = 200
@@ -29,7 +29,7 @@ ROWS_SHOWN = 200
 
 def _view(request: HttpRequest, access: SchoolAccess) -> tuple[Matrix, list[Row], list, dict]:
     """The matrix as this reader may see it: (matrix, named rows, staff numbers, filters)."""
-    matrix = build_matrix(school=access.school)
+    matrix = build_matrix(school=access.school, settings=settings_for(school=access.school))
     group = request.GET.get("role", "")
     state = request.GET.get("status", "")
     group = group if group in dict(ROLE_FILTERS) else ""

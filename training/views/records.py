@@ -13,6 +13,7 @@ from training.models import TrainingRecord
 from training.selectors import records as selectors
 from training.selectors.matrix import build_matrix, courses_in_use
 from training.services import records as services
+from training.services.common import settings_for
 from training.views.common import TRAINEE_ROLES, VERIFIER_ROLES, ctx
 
 
@@ -34,7 +35,9 @@ def _may_check(access: SchoolAccess, record: TrainingRecord) -> bool:
 
 @school_view(*TRAINEE_ROLES)
 def mine(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    matrix = build_matrix(school=access.school, only=access.user)
+    matrix = build_matrix(
+        school=access.school, only=access.user, settings=settings_for(school=access.school)
+    )
     row = matrix.rows[0] if matrix.rows else None
     cells = (
         [(col, cell) for col, cell in zip(matrix.columns, row.cells, strict=True) if cell]
