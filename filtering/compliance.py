@@ -1,6 +1,6 @@
 """Filtering's section of the governors' figures: counts and states, never a name. Whether a
-role is named is a yes or no here; who holds it is for the report to ask (`role_holders`), and
-only where the school lets it name people."""
+role is named is a yes or no: the governors' report names roles, never the people holding
+them (esafety/reports; filtering/report.py is its section)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -59,16 +59,3 @@ def figures(*, school: School, start: datetime.date, end: datetime.date) -> Filt
         else None,
         **counts,
     )
-
-
-def role_holders(*, school: School) -> dict[str, str]:
-    """Who holds each role, for the governors' report: the role's name alone where the school
-    says the report names roles, not people."""
-    settings = status.settings_of(school)
-    current = current_roles(school)
-    return {
-        label: ("Named" if settings.roles_only_in_report else current[kind].holder)
-        if kind in current
-        else "Not named"
-        for kind, label in RoleKind.choices
-    }

@@ -65,7 +65,6 @@ def seed_filtering(*, school: School, people: dict[str, User]) -> None:
         school=school,
         actor=osl,
         check_cadence=Cadence.TERMLY,
-        roles_only_in_report=False,
         reports_from=monday_of(today - datetime.timedelta(weeks=16)),
     )
     common = dict(

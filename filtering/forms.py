@@ -59,9 +59,6 @@ class SettingsForm(forms.Form):
     check_cadence = forms.ChoiceField(
         label="How often filtering is checked", choices=Cadence.choices
     )
-    roles_only_in_report = forms.BooleanField(
-        label="Name the roles, not the people, in the governors' report", required=False
-    )
     reports_from = forms.DateField(
         label="Weekly monitoring reports due from",
         required=False,

@@ -43,10 +43,6 @@ class FilteringSettings(TimeStampedModel):
         default=Cadence.TERMLY,
         help_text="How often filtering is checked on every device type and for every user group.",
     )
-    roles_only_in_report = models.BooleanField(
-        default=False,
-        help_text="The governors' report names the roles, not the people who hold them.",
-    )
     reports_from = models.DateField(
         null=True,
         blank=True,

@@ -1,4 +1,4 @@
-"""The school's filtering settings: the check cadence, what the governors' report names."""
+"""The school's filtering settings: the check cadence, when weekly reports are due from."""
 
 import datetime
 
@@ -15,13 +15,11 @@ def settings_update(
     school: School,
     actor: User,
     check_cadence: str,
-    roles_only_in_report: bool,
     reports_from: datetime.date | None,
 ) -> FilteringSettings:
     require_roles(actor, school, KEEPER_ROLES, "change the filtering settings")
     row = settings_for(school)
     row.check_cadence = Cadence(check_cadence)
-    row.roles_only_in_report = roles_only_in_report
     row.reports_from = reports_from
     row.full_clean()
     row.save()

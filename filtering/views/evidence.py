@@ -56,7 +56,6 @@ def settings_edit(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         request.POST or None,
         initial={
             "check_cadence": current.check_cadence,
-            "roles_only_in_report": current.roles_only_in_report,
             "reports_from": current.reports_from,
         },
     )

@@ -160,7 +160,6 @@ def test_a_weekly_report_links_to_the_concern_logged_from_it(personas, client_fo
         school=personas.school,
         actor=personas.head,
         check_cadence="termly",
-        roles_only_in_report=False,
         reports_from=week,
     )
     concern_url = reverse("incidents:detail", args=[personas.school.code, concern.code])

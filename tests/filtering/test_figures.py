@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from esafety import contributions
 from esafety.people.access import school_access
-from filtering.compliance import figures, role_holders
+from filtering.compliance import figures
 from filtering.models import ReviewItem
 from filtering.periods import monday_of
 from filtering.services import decisions, monitoring, reviews, settings
@@ -18,7 +18,6 @@ def test_figures_count_checks_decisions_reports_and_the_review(named, record_che
         school=named.school,
         actor=named.head,
         check_cadence="termly",
-        roles_only_in_report=False,
         reports_from=monday_of(today) - datetime.timedelta(weeks=4),
     )
     record_check(failed=True)
@@ -60,20 +59,6 @@ def test_figures_count_checks_decisions_reports_and_the_review(named, record_che
     assert "Hal Head" not in repr(found) and "Gita" not in repr(found)
     # The figures reach the shared report through the contribution.
     assert "filtering" in contributions.figures(school=named.school, start=today, end=today)
-
-
-def test_role_holders_names_roles_only_where_the_school_says_so(named):
-    assert role_holders(school=named.school)["Senior leader responsible"] == "Hal Head"
-    settings.settings_update(
-        school=named.school,
-        actor=named.head,
-        check_cadence="termly",
-        roles_only_in_report=True,
-        reports_from=None,
-    )
-    holders = role_holders(school=named.school)
-    assert holders["Senior leader responsible"] == "Named"
-    assert holders["IT service provider's contact"] == "Not named"
 
 
 def test_the_digest_tells_the_online_safety_lead_what_waits(named, record_check):

@@ -113,7 +113,6 @@ def test_weekly_reports_show_missed_weeks_and_take_one_acknowledgement(personas,
         school=personas.school,
         actor=personas.head,
         check_cadence="termly",
-        roles_only_in_report=False,
         reports_from=first,
     )
     client = client_for(personas.dsl)
