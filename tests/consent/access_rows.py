@@ -52,18 +52,26 @@ def objects(school, office) -> dict[str, object]:
     from esafety.people.models import Membership, Role
     from tests.factories import GuardianFactory, PupilFactory
 
-    if not Membership.objects.filter(user=office, school=school, role=Role.OFFICE).exists():
-        Membership.objects.create(user=office, school=school, role=Role.OFFICE)
-    consent_setup(school=school, actor=office)
+    # A member of this school who records decisions (its DSL, head or office):
+    # no member is added to either school, so no other app's rows see an extra one.
+    recorder = (
+        Membership.objects.filter(
+            school=school, is_active=True, role__in=[Role.OFFICE, Role.HEAD, Role.DSL]
+        )
+        .order_by("role")
+        .first()
+        .user
+    )
+    consent_setup(school=school, actor=recorder)
     display = Purpose.objects.get(school=school, label="Displays in school")
     pupil = PupilFactory(school=school)
     guardian = GuardianFactory(pupil=pupil)
     use = publication_record(
-        actor=office, purpose=display, pupils=[pupil], title="Class assembly", channel="display"
+        actor=recorder, purpose=display, pupils=[pupil], title="Class assembly", channel="display"
     )
     # An objection turns the use into a take-down.
     decision_record(
-        actor=office,
+        actor=recorder,
         pupil=pupil,
         purpose=display,
         choice=Choice.REFUSED,
