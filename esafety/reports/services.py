@@ -5,7 +5,7 @@ from django.db import transaction
 
 from esafety.audit.services import audit_record
 from esafety.people.models import School, User
-from esafety.reports.models import ReportSettings
+from esafety.reports.models import ReportSettings, Trust
 from esafety.reports.periods import Period
 from esafety.reports.selectors import available_sections
 
@@ -44,7 +44,7 @@ def report_download_record(*, actor: User, school: School, period: Period) -> No
     )
 
 
-def trust_download_record(*, actor: User, trust, period: Period) -> None:
+def trust_download_record(*, actor: User, trust: Trust, period: Period) -> None:
     # The trust's event, on no school's chain: it names the trust and the period only.
     audit_record(
         actor=actor,
