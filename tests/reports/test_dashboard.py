@@ -133,3 +133,15 @@ def test_the_section_175_page_gives_the_years_figures_suppressed(
     assert answers["Staff yet to accept Staff AUP"] == "6"
     for name in NAMES:
         assert name not in response.content.decode()
+
+
+def test_the_audit_page_queries_do_not_grow_with_the_data(personas, client_for, logged):
+    client = client_for(personas.head)
+    url = reverse("reports:audit175", args=[personas.school.code])
+    logged("cyberbullying", at(2026, 9, 8), n=1, acknowledge_after=5)
+    with time_machine.travel(NOW, tick=False):
+        queries(client, url)  # the first request of a session also writes the session
+        small = queries(client, url)
+    logged("online_hate", at(2026, 10, 8), n=9, acknowledge_after=5)
+    with time_machine.travel(NOW, tick=False):
+        assert queries(client, url) == small

@@ -142,3 +142,24 @@ def test_a_trust_lead_needs_a_second_factor(trust, client):
     # Enrolled, but this session was signed in with a password only.
     assert client.get(page)["Location"] == reverse("mfa_reauthenticate")
     assert signed_in_with_code(client, user).get(page).status_code == 200
+
+
+def test_the_trust_page_queries_do_not_grow_with_the_data(personas, trust, lead, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = signed_in_with_code(client, lead)
+    url = reverse("reports:trust", args=[trust.code])
+    log(personas.school, "cyberbullying", at(2026, 9, 9), 1, personas.staff)
+
+    def count() -> int:
+        with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    count()  # the first request of a session also writes the session
+    small = count()
+    ashgrove = trust.schools.get(name="Ashgrove Primary")
+    log(ashgrove, "nudes", at(2026, 10, 8), 9, staff_of(ashgrove))
+    log(personas.school, "misuse", at(2026, 11, 2), 7, personas.staff)
+    assert count() == small
