@@ -12,7 +12,10 @@ Official statistics' rules, applied to the cells every section gives (shapes.py)
    - within a relation, what a reader knows of each hidden cell (a "fewer than" cell is 1 to the
      threshold, a withheld one more than the threshold) still leaves each hidden count at least
      two possible values, and the hidden cells together, known from a shown total, come to more
-     than the threshold (so they are not themselves a small group);
+     than the threshold (so they are not themselves a small group); where every cell of the
+     sum is hidden and their markings alone pin them (a subtotal "fewer than 5" over four
+     categories), a "fewer than" cell reads "withheld" instead, so "withheld" promises nothing
+     of a count's size and the tests' reader is asked both ways;
    - across every relation at once, no hidden cell is fixed by the equations a reader can
      write (Gaussian elimination over the hidden cells, exact, in fractions).
    The next cell hidden is the smallest non-zero part of the relation that needs it, else its
@@ -76,7 +79,8 @@ def suppress(*, values: dict[str, int], relations: Iterable[Sum], threshold: int
     for key, value in values.items():
         if 1 <= value <= threshold:
             hidden[key] = PRIMARY
-    # Each pass hides at least one more cell or ends, so this ends within len(values) passes.
+    # Each pass hides one more cell, or marks a "fewer than" cell "withheld", or ends: so it
+    # ends within twice len(values) passes.
     while True:
         key = _next_to_hide(result)
         if key is None:
@@ -93,6 +97,15 @@ def _next_to_hide(s: Suppression) -> str | None:
             choice = _candidate(s, relation)
             if choice is not None:
                 return choice
+            # Every cell of the sum is hidden and their markings alone pin them (a subtotal
+            # "fewer than 5" over four categories that are each at least 1): the subtotal, or
+            # a part, reads "withheld" instead, which says nothing of its size.
+            remark = next(
+                (k for k in (relation.total, *relation.parts) if s.hidden.get(k) == PRIMARY),
+                None,
+            )
+            if remark is not None and not _bounds_safe(s, relation, hidden):
+                return remark
             stuck.append(relation)
     unsafe = bool(stuck)
     for key in _determined(s):
@@ -141,27 +154,43 @@ def _range(s: Suppression, key: str) -> tuple[int, float]:
 
 
 def _bounds_safe(s: Suppression, relation: Sum, hidden: list[str]) -> bool:
-    """Whether, within this relation alone, each hidden count keeps two possible values and
-    the hidden counts together are no small group. Only a plain sum whose total is shown gives
-    the reader the hidden cells' sum."""
-    if relation.total in s.hidden or relation.minus:
+    """Whether, within this relation alone, each hidden count keeps two possible values given
+    how each is marked and every other cell's printed value, and whether the hidden parts
+    together (known when the total is shown) are no small group."""
+    if relation.minus:
         return True
     coef = relation.coefficients()
-    if any(coef.get(k, 0) != -1 for k in hidden):
+    if any(coef.get(k, 0) != -1 for k in relation.parts if k != relation.total):
         return True  # a cell counted twice in one sum: the exact check covers it
-    known = s.values[relation.total] - sum(s.values[k] for k in relation.parts if k not in s.hidden)
-    if known <= s.threshold:
-        return False
-    ranges = {k: _range(s, k) for k in hidden}
-    for key in hidden:
-        low, high = ranges[key]
-        others_low = sum(ranges[k][0] for k in hidden if k != key)
-        others_high = sum(ranges[k][1] for k in hidden if k != key)
-        low = max(low, known - others_high)
-        high = min(high, known - others_low)
-        if high - low < 1:
+    inf = float("inf")
+    ranges: dict[str, tuple[float, float]] = {
+        k: (_range(s, k) if k in s.hidden else (s.values[k], s.values[k]))
+        for k in relation.members()
+    }
+    if relation.total not in s.hidden:
+        known = s.values[relation.total] - sum(
+            s.values[k] for k in relation.parts if k not in s.hidden
+        )
+        if known <= s.threshold:
             return False
-    return True
+    # Narrow each range by the sum, twice over (enough for one relation's bounds to settle).
+    for _ in range(2):
+        t_low, t_high = ranges[relation.total]
+        parts = list(dict.fromkeys(relation.parts))
+        p_low = sum(ranges[k][0] for k in parts)
+        p_high = sum(ranges[k][1] for k in parts)
+        ranges[relation.total] = (max(t_low, p_low), min(t_high, p_high))
+        for k in parts:
+            low, high = ranges[k]
+            others_low = p_low - low
+            others_high = p_high - high if high != inf else inf
+            if others_high == inf:
+                others_high = sum(ranges[o][1] for o in parts if o != k)
+            ranges[k] = (
+                max(low, ranges[relation.total][0] - others_high),
+                min(high, ranges[relation.total][1] - others_low),
+            )
+    return all(ranges[k][1] - ranges[k][0] >= 1 for k in hidden)
 
 
 def _determined(s: Suppression) -> list[str]:

@@ -9,11 +9,20 @@ from esafety.reports.disclosure import PRIMARY, Sum
 
 
 def possible(
-    *, shown: dict[str, int], hidden: dict[str, str], relations: list[Sum], threshold: int
+    *,
+    shown: dict[str, int],
+    hidden: dict[str, str],
+    relations: list[Sum],
+    threshold: int,
+    withheld_from: int | None = None,
 ) -> dict[str, set[int]]:
+    """`withheld_from`: the least a "withheld" count can be in the reader's eyes: more than the
+    threshold by default (a reader who takes "withheld" as "not small"), or 1 for a reader who
+    knows a small count may read "withheld" too."""
+    low = threshold + 1 if withheld_from is None else withheld_from
     ceiling = max([*shown.values(), threshold]) * 2 + threshold + 1
     ranges = {
-        k: range(1, threshold + 1) if kind == PRIMARY else range(threshold + 1, ceiling + 1)
+        k: range(1, threshold + 1) if kind == PRIMARY else range(low, ceiling + 1)
         for k, kind in hidden.items()
     }
     order = sorted(hidden)

@@ -12,7 +12,10 @@ def published(s):
 
 def check(values, relations, threshold=4):
     s = suppress(values=values, relations=relations, threshold=threshold)
+    # Nothing back for a reader who takes "withheld" as "not small", nor for one who knows a
+    # small count may read "withheld" too.
     assert recovered(**published(s), threshold=threshold) == {}
+    assert recovered(**published(s), threshold=threshold, withheld_from=1) == {}
     return s
 
 
@@ -120,3 +123,26 @@ def test_the_reader_recovers_a_month_hidden_alone():
     relations = [Sum("total", ("sep", "oct", "nov"))]
     only_primary = {"shown": {"sep": 6, "oct": 5, "total": 12}, "hidden": {"nov": PRIMARY}}
     assert possible(**only_primary, relations=relations, threshold=4) == {"nov": {1}}
+
+
+def test_a_small_subtotal_over_as_many_categories_is_not_left_to_pin_them():
+    # Four conduct categories with one concern each: all "fewer than 5", and so is their
+    # subtotal, 4. Four counts of at least 1 under a subtotal under 5 can only be 1 each.
+    parts = ("bullying", "nudes", "hate", "misuse")
+    values = {**dict.fromkeys(parts, 1), "conduct": 4, "content": 20, "total": 24}
+    relations = [
+        Sum("conduct", parts),
+        Sum("total", ("conduct", "content")),
+    ]
+    naive = {
+        "shown": {"content": 20},
+        "hidden": {**dict.fromkeys(parts, PRIMARY), "conduct": PRIMARY, "total": SECONDARY},
+    }
+    assert recovered(**naive, relations=relations, threshold=4) == {
+        **dict.fromkeys(parts, 1),
+        "conduct": 4,
+        "total": 24,
+    }
+
+    s = check(values, relations)
+    assert s.hidden["conduct"] == SECONDARY  # reads "withheld": it says nothing of its size
