@@ -103,6 +103,16 @@ VISITOR_AUP = """\
 - If a child tells you something worrying, tell the office before you leave.
 """
 
+KCSIE = """\
+## Keeping children safe in education: Part 1
+
+Every member of staff reads Part 1 of the Department for Education's statutory guidance in the
+edition in force, and signs here that they have read and understood it. Each new edition needs
+a new signature.
+
+Ask the designated safeguarding lead about anything in it you are unsure of.
+"""
+
 
 def _publish(owner: User, head: User, school: School, title, kind, audiences, body, needs=True):
     policy = policy_create(
@@ -141,6 +151,16 @@ def seed_policies(*, school: School, people: dict[str, User], pupils: list[Pupil
         needs=False,
     )
     staff_aup = _publish(osl, head, school, "Staff AUP", Kind.AUP, [Audience.STAFF], STAFF_AUP)
+    # Read and signed by staff each edition; the training matrix shows it as a column.
+    kcsie = _publish(
+        osl,
+        head,
+        school,
+        "Keeping children safe in education: Part 1",
+        Kind.OTHER,
+        [Audience.STAFF],
+        KCSIE,
+    )
     governor_aup = _publish(
         osl, head, school, "Governors' AUP", Kind.AUP, [Audience.GOVERNORS], GOVERNOR_AUP
     )
@@ -159,6 +179,7 @@ def seed_policies(*, school: School, people: dict[str, User], pupils: list[Pupil
     for role in (Role.HEAD, Role.DSL, Role.ONLINE_SAFETY_LEAD):
         user = people[role]
         acceptance_record_own(actor=user, version=staff_aup, typed_name=user.full_name)
+        acceptance_record_own(actor=user, version=kcsie, typed_name=user.full_name)
     governor = people[Role.GOVERNOR]
     acceptance_record_own(actor=governor, version=governor_aup, typed_name=governor.full_name)
     parent = people.get(Role.PARENT)

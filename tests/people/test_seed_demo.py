@@ -94,7 +94,7 @@ def test_it_publishes_policies_and_aups_with_some_accepted_and_some_not():
 
     _seed()
     school = School.objects.get(urn="999001")
-    assert PolicyVersion.objects.filter(status="published").count() == 7
+    assert PolicyVersion.objects.filter(status="published").count() == 8
     kinds = set(Acceptance.objects.values_list("kind", flat=True))
     assert kinds == {"own", "cosign", "pupil", "visitor"}
     figures = acceptance_figures(school=school, with_names=False)

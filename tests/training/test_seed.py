@@ -26,11 +26,10 @@ def test_the_demo_school_has_training_of_every_colour():
     session = Session.objects.get(school=school)
     assert session.records.count() >= 5
     assert EngagementEvent.objects.filter(school=school).count() == 3
-    # The governor is in it, and a read-and-sign column (the policies demo has no KCSIE Part 1
-    # document, so the staff AUP stands in), signed by some.
+    # The governor is in it, and the read-and-sign column is KCSIE Part 1, signed by some.
     assert any(r.person.is_governor for r in matrix.rows)
     [signed] = [i for i, c in enumerate(matrix.columns) if c.kind == "document"]
-    assert matrix.columns[signed].title == "Staff AUP"
+    assert matrix.columns[signed].title == "Keeping children safe in education: Part 1"
     assert set(matrix.totals[signed]) == {State.VALID, State.MISSING}
     assert all(r.certificate for r in TrainingRecord.objects.filter(session__isnull=True))
 
