@@ -37,13 +37,16 @@ _asking = contextvars.ContextVar("devices_asking_audit", default=False)
 
 
 def _visible_concern_codes(access: SchoolAccess, codes: set[str]) -> set[str]:
-    if not codes:
-        return set()
+    # Asked even when no device is linked, so a page's queries do not depend on whether the
+    # school holds evidence; and only of each concern's one "logged" event, so the rows read do
+    # not grow with how often the concern has been read since.
     token = _asking.set(True)
     try:
         own, _sign_ins = audit_event_sources(access=access)
         return set(
-            own.filter(object_type=CONCERN_TYPE, object_code__in=sorted(codes))
+            own.filter(
+                object_type=CONCERN_TYPE, action="concern.logged", object_code__in=sorted(codes)
+            )
             .order_by()
             .values_list("object_code", flat=True)
             .distinct()
