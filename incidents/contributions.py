@@ -34,15 +34,20 @@ def _figures(*, school, start: datetime.date, end: datetime.date):
 
 
 def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
+    from django.utils import timezone
+
     from incidents import selectors
 
-    # Counts only, over the concerns this member may open (the same selector as every page).
-    waiting = selectors.unacknowledged_count(access)
-    if not waiting:
+    # Counts only, over the concerns this member may open (the same selector as every page):
+    # how many wait to be acknowledged, and how many of those are past their escalation time.
+    counts = selectors.open_counts(access, timezone.now()).unacknowledged
+    if not counts.waiting:
         return []
+    overdue = f", {counts.overdue} overdue" if counts.overdue else ""
     return [
         DigestLine(
-            f"{waiting} concern{'s' if waiting != 1 else ''} waiting to be acknowledged",
+            f"{counts.waiting} concern{'s' if counts.waiting != 1 else ''} waiting to be "
+            f"acknowledged{overdue}",
             "incidents:dashboard",
             (access.school.code,),
         )
