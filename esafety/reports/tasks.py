@@ -3,13 +3,16 @@ from celery import shared_task
 from esafety.periodic import each
 from esafety.reports import builds
 
+# Under the broker's ten-minute visibility timeout (tests/notify/test_redelivery.py), so a
+# running build is never handed to a second worker.
 
-@shared_task(time_limit=600, soft_time_limit=540, acks_late=True)
+
+@shared_task(time_limit=540, soft_time_limit=480, acks_late=True)
 def build_report(build_id: int) -> int:
     return builds.report_build_run(build_id=build_id)
 
 
-@shared_task(time_limit=600, soft_time_limit=540)
+@shared_task(time_limit=540, soft_time_limit=480)
 def sweep_report_builds() -> int:
     """Build reports whose hand-off was lost or whose worker died. Safe to run twice at once:
     each build is claimed before it runs."""
@@ -21,7 +24,7 @@ def sweep_report_builds() -> int:
     )
 
 
-@shared_task(time_limit=600, soft_time_limit=540)
+@shared_task(time_limit=540, soft_time_limit=480)
 def send_term_reports() -> int:
     """Every school whose term has just ended: its report built, its governors emailed a link.
     Safe to run twice: the build is one row per term, the email a keyed reminder."""
