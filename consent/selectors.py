@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consent import rules
@@ -260,19 +260,37 @@ def takedowns_of(*, publication: Publication) -> QuerySet[TakeDown]:
     return publication.takedowns.select_related("pupil", "closed_by").order_by("opened_at", "id")
 
 
-def takedowns_open(*, school: School) -> QuerySet[TakeDown]:
-    return (
-        TakeDown.objects.filter(school=school, closed_at__isnull=True)
-        .select_related("publication__purpose", "pupil")
-        .order_by("opened_at", "id")
+def takedowns_open(*, school: School, after: UUID | None = None) -> QuerySet[TakeDown]:
+    """Open take-downs, oldest first; after a take-down's code, the ones opened after it
+    (keyset: the cursor is found in the same query, never by counting or numbering)."""
+    qs = TakeDown.objects.filter(school=school, closed_at__isnull=True)
+    if after is not None:
+        # The cursor may have been marked done since: its place in the order stands.
+        cursor = TakeDown.objects.filter(school=school, code=after)
+        at = Subquery(cursor.values("opened_at")[:1])
+        pk = Subquery(cursor.values("id")[:1])
+        qs = qs.filter(Q(opened_at__gt=at) | Q(opened_at=at, id__gt=pk))
+    return qs.select_related("publication__purpose", "pupil").order_by("opened_at", "id")
+
+
+def takedowns_closed(*, school: School, before: UUID | None = None) -> QuerySet[TakeDown]:
+    """Take-downs done, newest first; before a take-down's code, the ones closed before it."""
+    qs = TakeDown.objects.filter(school=school, closed_at__isnull=False)
+    if before is not None:
+        cursor = TakeDown.objects.filter(school=school, closed_at__isnull=False, code=before)
+        at = Subquery(cursor.values("closed_at")[:1])
+        pk = Subquery(cursor.values("id")[:1])
+        qs = qs.filter(Q(closed_at__lt=at) | Q(closed_at=at, id__lt=pk))
+    return qs.select_related("publication__purpose", "pupil", "closed_by").order_by(
+        "-closed_at", "-id"
     )
 
 
-def takedowns_closed(*, school: School) -> QuerySet[TakeDown]:
-    return (
-        TakeDown.objects.filter(school=school, closed_at__isnull=False)
-        .select_related("publication__purpose", "pupil", "closed_by")
-        .order_by("-closed_at", "-id")
+def takedown_counts(*, school: School) -> dict[str, int]:
+    """Open and done, in one aggregate (the page's headline, whatever page of it is shown)."""
+    return TakeDown.objects.filter(school=school).aggregate(
+        open=Count("id", filter=Q(closed_at__isnull=True)),
+        done=Count("id", filter=Q(closed_at__isnull=False)),
     )
 
 

@@ -1,5 +1,7 @@
 """The office's take-downs: every use to remove, until each is marked done."""
 
+from uuid import UUID
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -7,26 +9,41 @@ from django.views.decorators.http import require_POST
 from consent import selectors
 from consent.forms import TakeDownCloseForm
 from consent.services.takedowns import takedown_close
-from consent.views.common import OFFICE_AND_HEAD, page
+from consent.views.common import OFFICE_AND_HEAD, page, uuid_or_404
 from esafety.actions import run_service
 from esafety.people.access import SchoolAccess, school_view
 
-SHOWN = 50
+# Each open take-down is a form: a page of them, oldest first, then "the next" by keyset; the
+# done ones likewise, newest first. Neither list grows with the school's history.
+SHOWN = 20
+DONE_SHOWN = 20
+
+
+def _cursor(request: HttpRequest, name: str) -> UUID | None:
+    value = request.GET.get(name)
+    return uuid_or_404(value) if value else None
 
 
 @school_view(*OFFICE_AND_HEAD)
 def takedowns(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    open_rows = list(selectors.takedowns_open(school=access.school)[: SHOWN + 1])
-    done = list(selectors.takedowns_closed(school=access.school)[:SHOWN])
+    after = _cursor(request, "after")
+    before = _cursor(request, "done_before")
+    open_rows = list(selectors.takedowns_open(school=access.school, after=after)[: SHOWN + 1])
+    done = list(selectors.takedowns_closed(school=access.school, before=before)[: DONE_SHOWN + 1])
+    counts = selectors.takedown_counts(school=access.school)
     return render(
         request,
         "consent/takedowns.html",
         page(
             access,
             open_rows=open_rows[:SHOWN],
-            more=len(open_rows) > SHOWN,
-            open_count=selectors.open_takedown_count(school=access.school),
-            done=done,
+            next_open=open_rows[SHOWN - 1].code if len(open_rows) > SHOWN else None,
+            paged_open=after is not None,
+            open_count=counts["open"],
+            done=done[:DONE_SHOWN],
+            older_done=done[DONE_SHOWN - 1].code if len(done) > DONE_SHOWN else None,
+            paged_done=before is not None,
+            done_count=counts["done"],
         ),
     )
 
