@@ -176,7 +176,10 @@ def pupils_in_group(
     class_code: UUID | None = None,
     year_group: str = "",
     codes: Sequence[UUID] = (),
+    limit: int | None = None,
 ) -> list[Pupil]:
+    """The pupils on roll in a class, a year group or a named list; with `limit`, at most
+    limit + 1 of them (so the caller can tell "more than the limit" without counting)."""
     qs = Pupil.objects.filter(school=school, left_date__isnull=True).select_related("school_class")
     if class_code:
         qs = qs.filter(school_class__code=class_code)
@@ -186,7 +189,8 @@ def pupils_in_group(
         qs = qs.filter(code__in=list(codes))
     else:
         return []
-    return list(qs.order_by("last_name", "first_name", "id"))
+    qs = qs.order_by("last_name", "first_name", "id")
+    return list(qs[: limit + 1] if limit is not None else qs)
 
 
 def year_groups(*, school: School) -> list[str]:

@@ -16,6 +16,14 @@ from esafety.people.access import SchoolAccess, school_view
 from esafety.people.selectors import school_classes
 
 PUBLICATIONS_SHOWN = 50
+# The most pupils one check or list is about: a large primary's year group (four classes of
+# 30). A bigger group (a year group at a very large school) is checked a class at a time, so no
+# page grows with the school's size.
+GROUP_LIMIT = 120
+TOO_MANY = (
+    f"That is more than {GROUP_LIMIT} pupils: choose one class at a time (or tick the pupils "
+    "from a class's list)."
+)
 
 
 def _group(request: HttpRequest, access: SchoolAccess, purposes: list[Purpose]):
@@ -33,7 +41,9 @@ def _group(request: HttpRequest, access: SchoolAccess, purposes: list[Purpose]):
     pupils: list = []
     if codes and request.GET.get("purpose"):
         purpose = next((p for p in purposes if p.code.hex == request.GET["purpose"]), None)
-        pupils = selectors.pupils_in_group(school=access.school, codes=codes)
+        pupils = selectors.pupils_in_group(
+            school=access.school, codes=codes[: GROUP_LIMIT + 1], limit=GROUP_LIMIT
+        )
     elif request.GET and form.is_valid():
         purpose = next(p for p in purposes if p.code.hex == form.cleaned_data["purpose"])
         pupils = selectors.pupils_in_group(
@@ -42,7 +52,12 @@ def _group(request: HttpRequest, access: SchoolAccess, purposes: list[Purpose]):
             if form.cleaned_data["school_class"]
             else None,
             year_group=form.cleaned_data["year_group"],
+            limit=GROUP_LIMIT,
         )
+    if len(pupils) > GROUP_LIMIT:
+        # Nothing is answered about part of a group: the answer must be about everyone in it.
+        form.add_error(None, TOO_MANY)
+        return form, None, []
     return form, purpose, pupils
 
 
@@ -58,6 +73,9 @@ def check(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         if purpose is None:
             raise Http404("No such purpose")
         codes = [uuid_or_404(c) for c in request.POST.getlist("pupil")]
+        if len(set(codes)) > GROUP_LIMIT:
+            publish_form.add_error(None, TOO_MANY)
+            codes = []
         chosen = selectors.pupils_in_group(school=access.school, codes=codes) if codes else []
         if len(chosen) != len(set(codes)):
             raise Http404("No such pupil")
