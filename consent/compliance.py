@@ -71,5 +71,5 @@ def _median_hours(*, school: School, done: int) -> float | None:
         .order_by("took", "id")
         .values_list("took", flat=True)[middle : middle + (1 if done % 2 else 2)]
     )
-    hours = [t.total_seconds() / 3600 for t in took]
+    hours: list[float] = [t.total_seconds() / 3600 for t in took]
     return round(sum(hours) / len(hours), 1)
