@@ -55,6 +55,7 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 CONTRIBUTION = Contribution(
     app="consent",
     bench="consent.bench",
+    report="consent.report",
     # Few entries (a menu section holds at most six): the register and the check lead to the
     # rest (lists, uses, take-downs, purposes), and the home cards to what is waiting.
     nav=(
