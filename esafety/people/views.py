@@ -276,9 +276,17 @@ def roster_problems_csv(
 @school_view(Role.OFFICE, Role.HEAD)
 def roster_progress(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
     r = get_object_or_404(selectors.roster_imports_for_school(school=access.school), code=code)
+    # What the page's status line says (static/js/progress.js shows it as it is), the same
+    # words as templates/people/roster_detail.html.
+    detail = ""
+    if r.status == r.Status.CHECKING and r.total_rows:
+        detail = f": {r.processed_rows} of {r.total_rows} rows checked"
+    elif r.status == r.Status.IMPORTING:
+        detail = f": {r.total_rows} rows"
     return JsonResponse(
         {
             "status": r.status,
+            "status_text": f"{r.get_status_display()}{detail}…",
             "status_label": r.get_status_display(),
             "percent": r.percent,
             "processed_rows": r.processed_rows,

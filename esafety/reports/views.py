@@ -168,6 +168,7 @@ def build_progress(request: HttpRequest, access: SchoolAccess, code: UUID) -> Ht
         {
             "status": build.status,
             "status_label": build.get_status_display(),
+            "status_text": f"{build.get_status_display()}…",
             "percent": build.percent,
             "finished": build.finished,
         }

@@ -1,4 +1,4 @@
-"""The progress page in a real browser: roster.js polls, moves the bar and reloads when done,
+"""The progress page in a real browser: progress.js polls, moves the bar and reloads when done,
 under the production Content-Security-Policy, with axe run on every page."""
 
 import pytest
@@ -32,7 +32,7 @@ def test_it_shows_progress_and_then_the_result(personas, visitor, tmp_path):
     assert page.get_by_text("500 of 2000 rows checked").is_visible()
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "25"
 
-    # roster.js reloads the page by itself once the import has finished.
+    # progress.js reloads the page by itself once the import has finished.
     with page.expect_navigation():
         RosterImport.objects.filter(pk=roster_import.pk).update(
             status=RosterImport.Status.DONE, processed_rows=2000, summary={"created": 2000}

@@ -108,11 +108,11 @@ def test_it_shows_progress_with_a_refresh_link_and_no_inline_script(personas, cl
     page = client_for(personas.office).get(detail_url(r))
 
     assert page.status_code == 200
-    assert f'data-roster-progress="{progress_url(r)}"' in page.text
+    assert f'data-progress="{progress_url(r)}"' in page.text
     assert 'role="progressbar"' in page.text and 'aria-valuenow="25"' in page.text
     assert "500 of 2000 rows checked" in page.text
     assert f'href="{detail_url(r)}">Refresh</a>' in page.text
-    assert '<script src="/static/js/roster.js"></script>' in page.text
+    assert '<script src="/static/js/progress.js"></script>' in page.text
     assert "<script>" not in page.text and "style=" not in page.text
 
 
@@ -123,7 +123,7 @@ def test_it_shows_the_summary_when_done(personas, client_for):
 
     assert "Imported." in page.text
     assert '<th scope="row">New pupils</th><td>2</td>' in page.text
-    assert "roster.js" not in page.text
+    assert "progress.js" not in page.text
 
 
 def test_it_lists_every_problem_when_failed(personas, client_for):
@@ -146,6 +146,7 @@ def test_it_reports_progress_as_json(personas, client_for):
 
     assert client.get(progress_url(r)).json() == {
         "status": "checking",
+        "status_text": "Checking rows: 50 of 200 rows checked…",
         "status_label": "Checking rows",
         "percent": 25,
         "processed_rows": 50,

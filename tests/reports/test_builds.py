@@ -38,6 +38,7 @@ def test_a_period_over_a_year_is_built_in_the_background(personas, client_for, l
     assert progress == {
         "status": "pending",
         "status_label": "Waiting for a worker",
+        "status_text": "Waiting for a worker…",
         "percent": 0,
         "finished": False,
     }

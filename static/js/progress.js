@@ -1,33 +1,25 @@
-// Roster import progress: polls the progress endpoint and moves the bar, then reloads the page
-// to show the summary or the list of problems once the import has finished. Loaded as a file
-// because the Content-Security-Policy allows no inline script; the page works without it (a
-// Refresh link), so a failed poll only slows the polling down.
+// A long job's page (a roster import, a report being built): polls the job's progress, moves the
+// bar and says what it is doing, then reloads the page to show the result once it has finished.
+// One file for every such page, loaded as a file because the Content-Security-Policy allows no
+// inline script; the page works without it (a Refresh link), so a failed poll only slows the
+// polling down. The page marks the box with data-progress="<the progress URL>" and the line to
+// update with data-progress-status; the URL answers {percent, status_text, finished}.
 (function () {
   "use strict";
 
-  var box = document.querySelector("[data-roster-progress]");
+  var box = document.querySelector("[data-progress]");
   if (!box) {
     return;
   }
-  var url = box.getAttribute("data-roster-progress");
+  var url = box.getAttribute("data-progress");
   var wrap = box.querySelector(".progress");
   var bar = box.querySelector(".progress-bar");
-  var statusText = box.querySelector("[data-roster-status]");
+  var statusText = box.querySelector("[data-progress-status]");
 
   function setPercent(percent) {
     // Setting a style property from a script is allowed by the CSP; a style="" attribute is not.
     bar.style.width = percent + "%";
     wrap.setAttribute("aria-valuenow", String(percent));
-  }
-
-  function describe(data) {
-    var text = data.status_label;
-    if (data.status === "checking" && data.total_rows) {
-      text += ": " + data.processed_rows + " of " + data.total_rows + " rows checked";
-    } else if (data.status === "importing") {
-      text += ": " + data.total_rows + " rows";
-    }
-    return text + "…";
   }
 
   function poll(delay) {
@@ -46,9 +38,8 @@
             window.location.reload();
             return;
           }
-          var text = describe(data);
-          if (statusText.textContent.trim() !== text) {
-            statusText.textContent = text;
+          if (statusText.textContent.trim() !== data.status_text) {
+            statusText.textContent = data.status_text;
           }
           poll(1000);
         })
