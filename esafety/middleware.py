@@ -129,20 +129,30 @@ class PrivilegedIdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and is_privileged(user):
-            now = time.time()
-            last_seen = request.session.get(self.KEY)
-            limit = settings.ESAFETY_PRIVILEGED_IDLE_MINUTES * 60
-            if last_seen is not None and now - last_seen > limit:
-                logout(request)
-                messages.info(
-                    request,
-                    f"You were signed out after {settings.ESAFETY_PRIVILEGED_IDLE_MINUTES} "
-                    "minutes without activity.",
-                )
-                return redirect_to_login(request.get_full_path())
-            if last_seen is None or now - last_seen >= self.RESOLUTION_SECONDS:
-                request.session[self.KEY] = now
+            signed_out = self.check(request)
+            if signed_out is not None:
+                return signed_out
         return self.get_response(request)
+
+    @classmethod
+    def check(cls, request: HttpRequest) -> HttpResponse | None:
+        """Sign a privileged member out after the idle limit (the sign-in page to return to),
+        else note that they were seen. For pages whose privilege is not a school's (a trust
+        lead's) to call too."""
+        now = time.time()
+        last_seen = request.session.get(cls.KEY)
+        limit = settings.ESAFETY_PRIVILEGED_IDLE_MINUTES * 60
+        if last_seen is not None and now - last_seen > limit:
+            logout(request)
+            messages.info(
+                request,
+                f"You were signed out after {settings.ESAFETY_PRIVILEGED_IDLE_MINUTES} "
+                "minutes without activity.",
+            )
+            return redirect_to_login(request.get_full_path())
+        if last_seen is None or now - last_seen >= cls.RESOLUTION_SECONDS:
+            request.session[cls.KEY] = now
+        return None
 
 
 class RequireMFAMiddleware:

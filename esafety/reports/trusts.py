@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from esafety.middleware import PrivilegedIdleTimeoutMiddleware
 from esafety.reports import periods
 from esafety.reports.cells import LaidRow, layout, median_n_key, section_cells
 from esafety.reports.disclosure import Sum, Suppression, suppress
@@ -50,6 +51,11 @@ def trust_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if not any(r.get("method") == "mfa" for r in get_authentication_records(request, user)):
             # Enrolled, but this session was not signed in with the code: sign in again.
             return redirect("mfa_reauthenticate")
+        # The privileged idle sign-out, which the middleware gives only those whose privilege
+        # comes from a school: a trust lead may hold no school membership at all.
+        signed_out = PrivilegedIdleTimeoutMiddleware.check(request)
+        if signed_out is not None:
+            return signed_out
         return view(request, found, *args, **kwargs)
 
     return wrapper

@@ -163,3 +163,21 @@ def test_the_trust_page_queries_do_not_grow_with_the_data(personas, trust, lead,
     log(ashgrove, "nudes", at(2026, 10, 8), 9, staff_of(ashgrove))
     log(personas.school, "misuse", at(2026, 11, 2), 7, personas.staff)
     assert count() == small
+
+
+def test_a_trust_lead_is_signed_out_when_idle(trust, lead, client, settings):
+    # A trust lead may hold no school membership, so the shared idle sign-out (which follows
+    # what a member can open at a school) would not see them: the trust pages apply it.
+    import time
+
+    import time_machine
+
+    page = reverse("reports:trust", args=[trust.code])
+    lead_client = signed_in_with_code(client, lead)
+    assert lead_client.get(page).status_code == 200
+    later = time.time() + settings.ESAFETY_PRIVILEGED_IDLE_MINUTES * 60 + 5
+    with time_machine.travel(later, tick=False):
+        response = lead_client.get(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert lead_client.get(page).status_code == 302  # signed out, not just redirected once
