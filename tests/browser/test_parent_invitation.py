@@ -18,7 +18,7 @@ def test_it_lets_the_office_invite_a_parent_who_then_sees_their_child(open_visit
     page = office.page
 
     sign_in(office, "office@demo.esafety.test", "demo-esafety-2026")
-    office.follow(page.get_by_role("link", name="Invitations"))
+    office.follow(office.menu("Invitations", "School"))
     assert page.get_by_role("heading", level=1).inner_text() == "Invitations"
 
     email = page.get_by_label("Email")
