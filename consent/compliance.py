@@ -11,7 +11,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from consent.coverage import coverage_counts
-from consent.models import TakeDown
+from consent.models import Purpose, TakeDown
 from consent.selectors import purposes_of, renew_year, settings_of
 from esafety.people.models import Pupil, School
 
@@ -28,11 +28,11 @@ class Coverage:
     no_decision: int
 
 
-def figures(*, school: School, today: datetime.date | None = None) -> dict:
-    """The figures in a fixed number of queries whatever the school's size or history: the
-    coverage counted in the database (consent/coverage.py, the rules of consent/rules.py), the
-    take-downs by one aggregate and the median by the one or two middle rows."""
-    today = today or timezone.localdate()
+def school_coverage(
+    *, school: School, today: datetime.date
+) -> tuple[list[Purpose], dict[int, dict[str, int]]]:
+    """The school's purposes and each one's coverage on `today`, by the school's own settings
+    (age of own decision, renewal): what the figures page and the report section both show."""
     purposes = list(purposes_of(school=school))
     settings = settings_of(school=school)
     counts = coverage_counts(
@@ -42,6 +42,15 @@ def figures(*, school: School, today: datetime.date | None = None) -> dict:
         own_age=settings.own_decision_age,
         renew_year=renew_year(settings=settings, school=school, today=today),
     )
+    return purposes, counts
+
+
+def figures(*, school: School, today: datetime.date | None = None) -> dict:
+    """The figures in a fixed number of queries whatever the school's size or history: the
+    coverage counted in the database (consent/coverage.py, the rules of consent/rules.py), the
+    take-downs by one aggregate and the median by the one or two middle rows."""
+    today = today or timezone.localdate()
+    purposes, counts = school_coverage(school=school, today=today)
     coverage = [
         Coverage(purpose.label, purpose.get_lawful_basis_display(), **counts[purpose.pk])
         for purpose in purposes

@@ -23,9 +23,8 @@ import datetime
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from consent.coverage import coverage_counts
+from consent.compliance import school_coverage
 from consent.models import TakeDown
-from consent.selectors import purposes_of, renew_year, settings_of
 from esafety.people.models import School
 from esafety.reports.cells import median_n_key
 from esafety.reports.shapes import (
@@ -70,16 +69,7 @@ def consent_section(*, school: School, start: datetime.date, end: datetime.date)
     # Coverage: the pupils on roll as their consent stands today, as on the consent figures
     # page. consent/coverage.py counts today's roll and every decision recorded so far, so a
     # past period's end cannot be asked of it: the table says so rather than pass for it.
-    today = timezone.localdate()
-    purposes = list(purposes_of(school=school))
-    settings = settings_of(school=school)
-    counts = coverage_counts(
-        school=school,
-        purposes=purposes,
-        today=today,
-        own_age=settings.own_decision_age,
-        renew_year=renew_year(settings=settings, school=school, today=today),
-    )
+    purposes, counts = school_coverage(school=school, today=timezone.localdate())
     coverage = CountTable(
         key="coverage",
         title="Photo and video consent by purpose",
