@@ -55,7 +55,12 @@ def _concern_form(b) -> dict:
 def pages() -> tuple[BenchPage, ...]:
     return (
         BenchPage("DSL dashboard", Role.DSL, school_url("incidents:dashboard")),
-        BenchPage("dashboard list", Role.DSL, school_url("incidents:dashboard_list")),
+        BenchPage("concern list", Role.DSL, school_url("incidents:concern_list")),
+        BenchPage(
+            "concern list, filtered (the script's)",
+            Role.DSL,
+            school_url("incidents:dashboard_list"),
+        ),
         BenchPage("concern detail", Role.DSL, school_url("incidents:detail", code=_open_concern)),
         BenchPage("reporter's list", Role.STAFF, school_url("incidents:mine")),
         BenchPage("chronology", Role.DSL, school_url("incidents:chronology", code=_busy_pupil)),

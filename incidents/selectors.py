@@ -172,9 +172,8 @@ ROW_FIELDS = ("id", "code", "school_id", "category", "status", "immediate_risk",
 def concern_list(access: SchoolAccess, filters: ConcernFilters) -> QuerySet[Concern]:
     """The filtered concerns, newest first after those with a child at immediate risk.
 
-    No counts here: counting a page's steps and pupils by grouping every concern of the school
-    costs with the school's history, and makes the paginator's COUNT wrap the grouped query.
-    The page's rows get theirs from `with_row_counts` once the page is chosen.
+    No grouping here: counting a page's steps and pupils by grouping every concern of the school
+    costs with the school's history. The rows shown get their counts from `with_steps_open`.
     """
     qs = concerns_for(access)
     if filters.category:
@@ -211,25 +210,77 @@ def _count_of(qs: QuerySet) -> Subquery:
     )
 
 
-def with_row_counts(concerns: Iterable[Concern]) -> list[Concern]:
-    """The rows shown, each with `steps_open` (required steps still to do): one query over these
-    rows' steps alone (the step table's concern index), whatever the size of the school."""
-    rows = list(concerns)
-    if not rows:
-        return rows
-    counts = dict(
-        ProcedureStep.objects.filter(
-            concern_id__in=[c.pk for c in rows], state=StepState.OPEN, required=True
-        )
-        .order_by()
-        .values_list("concern_id")
-        .annotate(n=Count("id"))
-        .values_list("concern_id", "n")
-    )
-    for concern in rows:
-        # What .annotate() would have set, named the same for the templates.
-        concern.steps_open = counts.get(concern.pk, 0)  # type: ignore[attr-defined]
-    return rows
+def with_steps_open(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    """Each row with `steps_open` (required steps still to do): a correlated count over that
+    row's steps alone (the step table's concern index), which PostgreSQL works out for the rows
+    a LIMIT keeps, not for every concern of the school, and in the same query."""
+    return concerns.annotate(steps_open=_count_of(_open_required_steps()))
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """A page of a long list, numbered without counting the rows: it reads one row more than it
+    shows, which says whether there is a next page. Only the last page knows the total."""
+
+    rows: list
+    number: int
+    size: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def object_list(self) -> list:
+        return self.rows
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.rows)
+
+    @property
+    def total(self) -> int | None:
+        """How many rows there are in all, when this page shows the last of them."""
+        return None if self.has_next else self.end_index
+
+
+def page_number(value: str | None) -> int:
+    """A page number from the query string: anything that is not a whole number from 1 is 1."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), 10_000)
+
+
+def rows_page(qs: QuerySet, number: int, size: int) -> RowsPage:
+    """One page of `qs` by OFFSET, with one row more to know whether another page follows."""
+    start = (number - 1) * size
+    got = list(qs[start : start + size + 1])
+    return RowsPage(rows=got[:size], number=number, size=size, has_next=len(got) > size)
 
 
 def pupils_matching(*, school: School, query: str, limit: int = 10) -> list[Pupil]:
@@ -330,13 +381,16 @@ class UnacknowledgedCounts:
 class OpenCounts:
     by_category_status: dict[tuple[str, str], int]
     unacknowledged: UnacknowledgedCounts
+    # Open concerns with a required step still to do (counted when asked for).
+    with_steps_outstanding: int = 0
 
 
-def open_counts(access: SchoolAccess, now: datetime.datetime) -> OpenCounts:
+def open_counts(access: SchoolAccess, now: datetime.datetime, *, steps: bool = False) -> OpenCounts:
     """Open concerns counted by (category, status), and of the unacknowledged ones how many are
     past their escalation time and how many have a child at immediate risk: one aggregate over
     the school's open concerns, so the dashboard says so even of those its short lists leave
-    out."""
+    out. With `steps`, also how many have a required step still to do (an EXISTS per open
+    concern, on the step table's concern index)."""
     school = access.school
     # The clocks the escalation task runs on: "overdue" here means "escalated".
     overdue = Q(
@@ -357,27 +411,27 @@ def open_counts(access: SchoolAccess, now: datetime.datetime) -> OpenCounts:
             immediate_risk=Count("id", filter=Q(immediate_risk=True)),
         )
     )
+    if steps:
+        rows = rows.annotate(with_steps=Count("id", filter=Q(Exists(_open_required_steps()))))
     by_category_status: dict[tuple[str, str], int] = {}
-    waiting = late = at_risk = 0
+    waiting = late = at_risk = with_steps = 0
     for r in rows:
         by_category_status[r["category"], r["status"]] = r["n"]
+        with_steps += r.get("with_steps", 0)
         if r["status"] == Status.REPORTED:
             waiting += r["n"]
             late += r["overdue"]
             at_risk += r["immediate_risk"]
-    return OpenCounts(by_category_status, UnacknowledgedCounts(waiting, late, at_risk))
+    return OpenCounts(by_category_status, UnacknowledgedCounts(waiting, late, at_risk), with_steps)
 
 
-def steps_outstanding(access: SchoolAccess, limit: int = 10) -> tuple[list[Concern], int]:
+def steps_outstanding(access: SchoolAccess, limit: int = 10) -> list[Concern]:
     """Open concerns with required procedure steps still to do (oldest first, at most `limit`,
-    each with `steps_open`), and how many such concerns there are in all."""
-    # EXISTS rather than a grouped count: the total needs no count of steps per concern, and
-    # the rows shown get theirs afterwards.
+    each with `steps_open`), in one query; `open_counts` says how many there are in all."""
     qs = (
         concerns_for(access).filter(status__in=OPEN_STATUSES).filter(Exists(_open_required_steps()))
     )
-    shown = with_row_counts(qs.only(*ROW_FIELDS).order_by("created_at", "id")[:limit])
-    return shown, qs.count()
+    return list(with_steps_open(qs.only(*ROW_FIELDS).order_by("created_at", "id"))[:limit])
 
 
 def awaiting_agency(access: SchoolAccess, limit: int) -> list[Concern]:

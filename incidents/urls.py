@@ -11,6 +11,7 @@ urlpatterns: list = []
 CONCERN = "s/<uuid:school>/concerns/<uuid:code>/"
 urlpatterns += [
     path("s/<uuid:school>/concerns/", dashboard.dashboard, name="dashboard"),
+    path("s/<uuid:school>/concerns/all/", dashboard.concern_list, name="concern_list"),
     path("s/<uuid:school>/concerns/list/", dashboard.dashboard_list, name="dashboard_list"),
     path(CONCERN, work.detail, name="detail"),
     path(CONCERN + "acknowledge/", work.acknowledge, name="acknowledge"),

@@ -99,6 +99,7 @@ CONCERN_WORKERS = WORKERS | {CHAIR}
 CONCERN = {"code": "concern"}
 SCHOOL_PAGES |= {
     "incidents:dashboard": School(WORKERS),
+    "incidents:concern_list": School(WORKERS),
     "incidents:dashboard_list": School(WORKERS),
     "incidents:detail": School(CONCERN_WORKERS, objects=CONCERN),
     "incidents:close": School(CONCERN_WORKERS, objects=CONCERN),

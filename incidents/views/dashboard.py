@@ -1,13 +1,14 @@
-"""The DSL dashboard: what needs acknowledging, what is open, what is waiting, and the list."""
+"""The DSL dashboard (what needs acknowledging, what is open, what is waiting) and the list of
+every concern, filtered, a page at a time."""
 
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from esafety import contributions
@@ -69,18 +70,24 @@ def _open_table(counts: dict[tuple[str, str], int]) -> dict:
     }
 
 
-def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
-    form = ConcernFilterForm(request.GET or None, year_groups=selectors.year_groups(access.school))
-    concerns = selectors.concern_list(access, form.filters()).prefetch_related(
+def _concern_page(request: HttpRequest, access: SchoolAccess, *, with_form: bool) -> dict:
+    # The full page offers the school's year groups to choose from (one query); the list alone,
+    # which shows no form, filters by the year group asked for, which matches nothing if the
+    # school has no such year group.
+    asked = request.GET.get("year_group", "")
+    years = selectors.year_groups(access.school) if with_form else [asked] if asked else []
+    form = ConcernFilterForm(request.GET or None, year_groups=years)
+    concerns = selectors.with_steps_open(
+        selectors.concern_list(access, form.filters())
+    ).prefetch_related(
         Prefetch("pupil_links", queryset=ConcernPupil.objects.select_related("pupil"))
     )
-    # The paginator counts the filtered concerns alone (no join, no grouping); the steps and
-    # pupils are counted for the 25 rows shown once they are chosen.
-    page: Page = Paginator(concerns, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_row_counts(page.object_list)
+    # Numbered without counting every concern of the school: a page reads one row more than it
+    # shows, to know whether another follows; each row's steps are counted in the same query.
+    page = selectors.rows_page(concerns, selectors.page_number(request.GET.get("page")), PER_PAGE)
     # The list names the pupils in each concern: every row shown is a read, and is audited.
     services.concerns_record_read(
-        actor=request.user, school=access.school, concerns=list(page), what="concern_list"
+        actor=request.user, school=access.school, concerns=page.rows, what="concern_list"
     )
     # The page links keep the filters, escaped ("Year 5" stays one value).
     kept = [(f, request.GET[f]) for f in FILTER_FIELDS if request.GET.get(f)]
@@ -89,9 +96,16 @@ def _concern_page(request: HttpRequest, access: SchoolAccess) -> dict:
 
 @school_view(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    """At a glance: what waits to be acknowledged (overdue, a child at immediate risk), what is
+    open, what has steps to do and what waits on an agency. The list of every concern is a page
+    of its own (`concern_list`), linked from here: this page names no child, so reading it is
+    not a read of any concern."""
+    if any(request.GET.get(f) for f in (*FILTER_FIELDS, "page")):
+        # The list and its filters were once on this page: old links land on the list.
+        to = reverse("incidents:concern_list", args=[access.school.code])
+        return redirect(f"{to}?{request.GET.urlencode()}")
     now = timezone.now()
-    outstanding, outstanding_total = selectors.steps_outstanding(access)
-    counts = selectors.open_counts(access, now)
+    counts = selectors.open_counts(access, now, steps=True)
     open_table = _open_table(counts.by_category_status)
     return render(
         request,
@@ -102,23 +116,37 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "waiting": _waiting(access, now),
             "waiting_counts": counts.unacknowledged,
             "open_table": open_table,
-            "outstanding": outstanding,
-            "outstanding_total": outstanding_total,
+            "outstanding": selectors.steps_outstanding(access),
+            "outstanding_total": counts.with_steps_outstanding,
             "awaiting": selectors.awaiting_agency(access, limit=AWAITING_SHOWN),
             # Open concerns by status are counted already: the last column is this one.
             "awaiting_total": open_table["totals"][OPEN_STATUSES.index(Status.AWAITING_AGENCY)],
             # Other apps' sections (devices held as evidence), each deciding for itself.
             "panels": contributions.panels("incidents:dashboard", access, access.school),
-            **_concern_page(request, access),
+        },
+    )
+
+
+@school_view(*DASHBOARD_ROLES)
+def concern_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    """Every concern the member may open, filtered, 25 to a page."""
+    return render(
+        request,
+        "incidents/concern_list.html",
+        {
+            "access": access,
+            "nav": nav_for(access),
+            **_concern_page(request, access, with_form=True),
         },
     )
 
 
 @school_view(*DASHBOARD_ROLES)
 def dashboard_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    """The filtered list alone: dashboard.js swaps it into the page as the filters change."""
+    """The filtered list alone: dashboard.js swaps it into the list's page as the filters
+    change."""
     return render(
         request,
         "incidents/_concern_list.html",
-        {"access": access, **_concern_page(request, access)},
+        {"access": access, **_concern_page(request, access, with_form=False)},
     )

@@ -73,7 +73,10 @@ def test_it_lets_the_dsl_acknowledge_refer_and_close_a_cyberbullying_concern(
     expect(waiting).to_contain_text(concern.reference)
     expect(waiting).to_contain_text(other.reference)
 
-    # The filters update the list in place: no new page is loaded.
+    # Every concern is on a page of its own, where the filters update the list in place: no
+    # new page is loaded.
+    visitor.follow(page.get_by_role("link", name="All concerns"))
+    assert page.get_by_role("heading", level=1).inner_text() == "All concerns"
     loads = len(visitor.loads)
     page.get_by_label("Category").select_option(label="Cyberbullying")
     listed = page.get_by_test_id("concern-list")
