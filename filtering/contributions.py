@@ -76,14 +76,22 @@ def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
 def _concern_panel(access: SchoolAccess, concern) -> dict | None:
     # The concern's page has already decided that this reader may open the concern; the panel
     # adds the decisions it led to and the monitoring it came from, for those who read the
-    # filtering evidence. Three queries, whatever the concern.
+    # filtering evidence. A concern that is no filtering breach and that nothing here names
+    # costs one query; any other three (four when named), whatever the concern.
     if not access.has(*READERS):
         return None
-    from filtering.selectors.evidence import decisions_for_concern, monitoring_for_concern
+    from filtering.selectors.evidence import (
+        concern_is_named,
+        decisions_for_concern,
+        monitoring_for_concern,
+    )
 
+    breach = getattr(concern, "category", "") == FILTERING_BREACH
+    if not breach and not concern_is_named(school=access.school, concern_code=concern.code):
+        return None
     decisions = decisions_for_concern(school=access.school, concern_code=concern.code)
     acks, alerts = monitoring_for_concern(school=access.school, concern_code=concern.code)
-    if not (decisions or acks or alerts) and getattr(concern, "category", "") != FILTERING_BREACH:
+    if not (decisions or acks or alerts) and not breach:
         return None
     return {
         "decisions": decisions,

@@ -82,6 +82,17 @@ def decisions_for_concern(*, school: School, concern_code: UUID) -> list[Decisio
     )
 
 
+def concern_is_named(*, school: School, concern_code: UUID) -> bool:
+    """Whether any decision, weekly report or urgent alert names the concern: one query (a
+    UNION of the three lookups), so the page of a concern that filtering never touched, most
+    of them, asks once rather than three times."""
+    named = [
+        model.objects.filter(school=school, concern_code=concern_code).values_list("id")
+        for model in (Decision, ReportAcknowledgement, UrgentAlert)
+    ]
+    return named[0].union(*named[1:], all=True).exists()
+
+
 def monitoring_for_concern(
     *, school: School, concern_code: UUID
 ) -> tuple[list[ReportAcknowledgement], list[UrgentAlert]]:
