@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 
 from esafety.people.access import SchoolAccess
@@ -127,31 +128,48 @@ def concerns_reported_by(access: SchoolAccess) -> QuerySet[Concern]:
 
 
 def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
-    return (
-        concerns_for(access)
-        .select_related("reported_by", "acknowledged_by", "closed_by", "school")
-        .prefetch_related(
-            Prefetch(
-                "pupil_links",
-                queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
-            ),
-            "staff_links__user",
-            Prefetch("steps", queryset=ProcedureStep.objects.select_related("done_by")),
-            "referrals__recorded_by",
-            "attachments",
-            "nudes_answers",
+    """One concern with everything its page shows, in a number of queries that does not grow
+    with its history: each related list comes with the members of staff it names."""
+    try:
+        concern = (
+            concerns_for(access)
+            .select_related("reported_by", "acknowledged_by", "closed_by")
+            .prefetch_related(
+                Prefetch(
+                    "pupil_links",
+                    queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
+                ),
+                # A nested lookup costs nothing when the list is empty, as these often are.
+                "staff_links__user",
+                Prefetch("steps", queryset=ProcedureStep.objects.select_related("done_by")),
+                "referrals__recorded_by",
+                "attachments__uploaded_by",
+            )
+            # The code is unique: no ORDER BY for a single row.
+            .get(code=code)
         )
-        .filter(code=code)
-        .first()
-    )
+    except Concern.DoesNotExist:
+        return None
+    # concerns_for keeps to the member's school, so the concern's school is that one (already
+    # loaded with the membership), not another join.
+    concern.school = access.school
+    if concern.category == Category.NUDES:
+        # Only a sharing-nudes concern has the five questions' answers (procedure.nudes_review).
+        prefetch_related_objects([concern], "nudes_answers")
+    return concern
 
 
 def timeline(concern: Concern) -> list[TimelineEntry]:
-    return list(
-        TimelineEntry.objects.filter(concern=concern)
-        .select_related("author", "corrects")
-        .order_by("at", "id")
+    entries = list(
+        TimelineEntry.objects.filter(concern=concern).select_related("author").order_by("at", "id")
     )
+    # An entry corrects another of the same concern (concern_correct refuses any other), which
+    # is in this list already: linked here rather than joined a second time.
+    by_pk = {e.pk: e for e in entries}
+    for entry in entries:
+        if entry.corrects_id in by_pk:
+            entry.corrects = by_pk[entry.corrects_id]
+    return entries
 
 
 @dataclass(frozen=True)
