@@ -136,9 +136,18 @@ def hidden_evidence_codes(access: SchoolAccess) -> list[str]:
     their codes."""
     if _asking.get():
         return []
-    school_evidence = Device.objects.filter(school=access.school, is_evidence=True)
-    hidden = school_evidence.exclude(pk__in=list(evidence_for(access).values_list("pk", flat=True)))
-    return [str(c) for c in hidden.values_list("code", flat=True)]
+    # One read of the school's evidence devices and their concerns, then evidence_for's rule on
+    # those concerns (the same two questions it asks), rather than evidence_for's queries and
+    # two more around them.
+    evidence = list(
+        Device.objects.filter(school=access.school, is_evidence=True).values_list(
+            "code", "concern_code"
+        )
+    )
+    if not access.has(*EVIDENCE_ROLES):
+        return [str(code) for code, _concern in evidence]
+    visible = _visible_concern_codes(access, {str(c) for _code, c in evidence})
+    return [str(code) for code, concern in evidence if str(concern) not in visible]
 
 
 def searches(access: SchoolAccess, limit: int = LIST_LIMIT) -> tuple[list[Search], int]:
