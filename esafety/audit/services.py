@@ -23,18 +23,29 @@ class Entry:
     object_code: str = ""
 
 
-def _lock_chain(school_id: int | None) -> None:
-    # Two writers for one school must not both chain onto the same previous row. On PostgreSQL
-    # a transaction-scoped advisory lock per school serialises them; SQLite serialises writers
-    # itself.
+def _chain_key(school_id: int | None) -> int:
+    return zlib.crc32(f"esafety-audit-{school_id or 0}".encode())
+
+
+def _chain_head(school_id: int | None) -> str:
+    """Wait for the school's chain, then the hash of its last event (inside the transaction).
+
+    Two writers for one school must not both chain onto the same previous row. On PostgreSQL a
+    transaction-scoped advisory lock per school serialises them, and audit_chain_head (migration
+    0004) takes it and reads the head in one round trip, each with its own snapshot, so the read
+    sees the row of the writer it waited for. SQLite serialises writers itself. Events that
+    belong to no school (signing in and out) are a chain of their own.
+    """
     if connection.vendor == "postgresql":
-        key = zlib.crc32(f"esafety-audit-{school_id or 0}".encode())
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            cursor.execute("SELECT audit_chain_head(%s, %s)", [_chain_key(school_id), school_id])
+            last = cursor.fetchone()[0]
+        return last or GENESIS_HASH
+    return _read_head(school_id)
 
 
-def _previous_hash(school_id: int | None) -> str:
-    # Events that belong to no school (signing in and out) are a chain of their own.
+def _read_head(school_id: int | None) -> str:
+    """The hash of the chain's last event, without waiting for anyone (SQLite's way)."""
     chain = (
         AuditEvent.objects.filter(school__isnull=True)
         if school_id is None
@@ -77,8 +88,7 @@ def audit_record_many(
     if not entries:
         return []
     school_id = school.pk if school is not None else None
-    _lock_chain(school_id)
-    prev = _previous_hash(school_id)
+    prev = _chain_head(school_id)
     request = context.current_request()
     request_id = request.request_id if request else ""
     ip = _clean_ip(request.ip) if request else None

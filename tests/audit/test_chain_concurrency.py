@@ -18,15 +18,17 @@ EVENTS_EACH = 15
 @pytest.fixture
 def slow_chain_reads(monkeypatch):
     # Widen the race: a writer that has read the school's last hash waits before it inserts, so
-    # without the lock the other writer reads the same hash and the chain forks every time.
-    original = services._previous_hash
+    # without the lock the other writer reads the same hash and the chain forks every time; and
+    # a writer that waited for the lock must read the head with a snapshot taken after it got
+    # the lock (audit_chain_head's second statement), or it misses the row just committed.
+    original = services._chain_head
 
-    def previous_hash(school_id):
+    def chain_head(school_id):
         value = original(school_id)
         time.sleep(0.02)
         return value
 
-    monkeypatch.setattr(services, "_previous_hash", previous_hash)
+    monkeypatch.setattr(services, "_chain_head", chain_head)
 
 
 def write_concurrently(school, actors) -> list[BaseException]:
@@ -61,10 +63,38 @@ def test_it_keeps_an_unbroken_chain_under_concurrent_writers(
     assert chain_breaks() == []
 
 
-def test_it_forks_without_the_lock(transactional_db, personas, slow_chain_reads, monkeypatch):
-    # Proof that the test above can fail: with the per-school lock gone, the same writers break
-    # the chain.
-    monkeypatch.setattr(services, "_lock_chain", lambda school_id: None)
+def test_it_forks_without_the_lock(transactional_db, personas, monkeypatch):
+    # Proof that the test above can fail: with the per-school lock gone (the head read as SQLite
+    # reads it), the same writers break the chain.
+    def unlocked(school_id):
+        value = services._read_head(school_id)
+        time.sleep(0.02)
+        return value
+
+    monkeypatch.setattr(services, "_chain_head", unlocked)
+    errors = write_concurrently(personas.school, [personas.dsl, personas.head])
+    assert errors == []
+    assert chain_breaks() != []
+
+
+def test_it_forks_when_one_statement_both_waits_and_reads(transactional_db, personas, monkeypatch):
+    # Why audit_chain_head is a function of two statements: one SELECT that takes the lock and
+    # reads the head reads with the snapshot it took before waiting, so it misses the row the
+    # writer it waited for committed, and the chain forks even with the lock.
+    from esafety.audit.models import GENESIS_HASH
+
+    def one_statement(school_id):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s), (SELECT hash FROM audit_auditevent"
+                " WHERE school_id = %s ORDER BY id DESC LIMIT 1)",
+                [services._chain_key(school_id), school_id],
+            )
+            value = cursor.fetchone()[1]
+        time.sleep(0.02)
+        return value or GENESIS_HASH
+
+    monkeypatch.setattr(services, "_chain_head", one_statement)
     errors = write_concurrently(personas.school, [personas.dsl, personas.head])
     assert errors == []
     assert chain_breaks() != []
