@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -172,9 +171,9 @@ def test_it_audits_each_read(personas, client_for, log_concern, worked):
 
 
 def audit_queries() -> int:
-    """Writing the audit events of a page, however many: a savepoint, the chain's last hash,
-    one insert, the release; on PostgreSQL the school's chain lock first."""
-    return 5 if connection.vendor == "postgresql" else 4
+    """Writing the audit events of a page, however many: a savepoint, the chain's last hash
+    (on PostgreSQL with the school's chain lock, in the same call), one insert, the release."""
+    return 4
 
 
 def test_it_keeps_the_same_number_of_queries_for_the_list(
