@@ -91,6 +91,11 @@ class CorrectionForm(forms.Form):
         help_text="The entry itself is kept as it is; the correction is added beside it.",
     )
 
+    @staticmethod
+    def prefix_for(entry_code: object) -> str:
+        # One form per timeline entry on the concern's page, told apart by the entry's code.
+        return f"correct-{entry_code}"
+
 
 class StepForm(forms.Form):
     DONE = "done"

@@ -83,7 +83,7 @@ def _referral_form(concern: Concern, data=None) -> ReferralForm:
 
 
 def _correction_form(entry, data=None) -> CorrectionForm:
-    return CorrectionForm(data, prefix=f"correct-{entry.code}")
+    return CorrectionForm(data, prefix=CorrectionForm.prefix_for(entry.code))
 
 
 def _nudes(review: procedure.NudesReview, bound: dict) -> dict:
@@ -126,7 +126,9 @@ def _render_detail(
         {
             "entry": e,
             "corrections": corrections.get(e.pk, []),
-            "form": correcting[1] if correcting and correcting[0] == e.pk else _correction_form(e),
+            # Only a correction that did not validate has a form here: every other entry's is
+            # drawn from one blank form by the template (concerns.correction_fields).
+            "form": correcting[1] if correcting and correcting[0] == e.pk else None,
         }
         for e in entries
     ]

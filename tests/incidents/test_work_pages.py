@@ -133,6 +133,35 @@ def test_it_adds_a_correction_beside_the_entry_it_corrects(personas, dsl_client,
     assert body.index("Met on Tuesday.") < body.index("It was Wednesday, not Tuesday.")
 
 
+def test_it_gives_every_entry_its_own_correction_form(personas, dsl_client, concern):
+    logged = concern.entries.get()
+    note = services.concern_add_note(actor=personas.dsl, concern=concern, text="Met on Tuesday.")
+    body = dsl_client.get(url("detail", concern)).content.decode()
+    for entry in (logged, note):
+        assert f'action="{url("correct", concern, entry.code)}"' in body
+        assert f'name="correct-{entry.code}-text"' in body
+        assert f'<label for="id_correct-{entry.code}-text"' in body
+    assert "__entry__" not in body
+    assert '<details class="d-print-none" open>' not in body
+
+
+def test_it_shows_an_empty_correction_again_open_under_its_entry(personas, dsl_client, concern):
+    logged = concern.entries.get()
+    note = services.concern_add_note(actor=personas.dsl, concern=concern, text="Met on Tuesday.")
+    response = dsl_client.post(
+        url("correct", concern, note.code), {f"correct-{note.code}-text": ""}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('<details class="d-print-none" open>') == 1
+    shown = body.index('<details class="d-print-none" open>')
+    assert body.index(f'id="entry-{note.code}"') < shown
+    assert "This field is required." in body[shown:]
+    # The other entry keeps its blank form.
+    assert f'name="correct-{logged.code}-text"' in body
+    assert not TimelineEntry.objects.filter(kind=EntryKind.CORRECTION).exists()
+
+
 def test_it_refuses_to_correct_an_entry_of_another_concern(personas, dsl_client, log_concern):
     one, other = log_concern(), log_concern()
     entry = other.entries.get()
