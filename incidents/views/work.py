@@ -116,7 +116,7 @@ def _render_detail(
     if concern is None:
         raise Http404("No such concern")
     services.concern_record_read(actor=request.user, concern=concern)
-    entries = selectors.timeline(concern)
+    entries = list(concern.entries.all())
     corrections = defaultdict(list)
     for entry in entries:
         if entry.corrects_id:
