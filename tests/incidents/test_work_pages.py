@@ -5,14 +5,24 @@ import html
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from esafety.audit.models import AuditEvent
 from incidents import services
 from incidents.categories import KEPT_BY
-from incidents.models import Concern, EntryKind, Referral, Status, StepState, TimelineEntry
+from incidents.models import (
+    Concern,
+    EntryKind,
+    PupilRole,
+    Referral,
+    Status,
+    StepState,
+    TimelineEntry,
+)
 from tests.factories import PupilFactory
 from tests.incidents.conftest import png
 from tests.incidents.helpers import finish_steps, messages_of, reload, url
+from tests.incidents.test_my_concerns import audit_queries
 
 
 def decide_not_to_refer(concern: Concern, actor) -> None:
@@ -58,6 +68,58 @@ def test_it_writes_an_audit_event_for_each_read_of_the_detail(personas, dsl_clie
     assert set(reads.values_list("actor", flat=True)) == {personas.dsl.pk}
     # The event names the concern by its reference, never the child or the narrative.
     assert all("Zephyrine" not in e.summary for e in reads)
+
+
+def _worked(personas, log_concern, size: int) -> Concern:
+    """A concern worked for a while: `size` pupils, notes (each corrected) and referrals, up to
+    three members of staff named and five files, its steps done; the DSL and the head write."""
+    concern = log_concern(
+        "cyberbullying",
+        pupils=[
+            services.InvolvedPupil(PupilFactory(school=personas.school), PupilRole.WITNESS)
+            for _ in range(size)
+        ],
+        staff=[personas.office, personas.online_safety_lead, personas.governor][:size],
+        files=[png(f"{i}.png") for i in range(min(size, 5))],
+    )
+    services.concern_acknowledge(actor=personas.dsl, concern=concern)
+    for i in range(size):
+        author = personas.dsl if i % 2 else personas.head
+        note = services.concern_add_note(actor=author, concern=concern, text=f"Note {i}.")
+        services.concern_correct(
+            actor=personas.dsl, concern=concern, entry=note, text=f"Correction {i}."
+        )
+        services.referral_record(
+            actor=author,
+            concern=concern,
+            referred=True,
+            agency="police",
+            referred_on=timezone.localdate(),
+            reference=f"REF-{i}",
+            reasons="A crime may have been committed.",
+        )
+    finish_steps(concern, personas.dsl)
+    return reload(concern)
+
+
+def test_it_runs_the_same_queries_for_a_long_history_as_for_a_short_one(
+    personas, dsl_client, log_concern, django_assert_num_queries
+):
+    short, long = _worked(personas, log_concern, 1), _worked(personas, log_concern, 6)
+    # Session, user, memberships, second factor; the concern, its pupils, staff, steps,
+    # referrals, files and timeline, and every member of staff those name, in one query; the
+    # read's audit event; the devices held as evidence for it, and whether any filtering record
+    # names it.
+    expected = 4 + 8 + audit_queries() + 2
+    for concern, entries in ((short, 4), (long, 14)):
+        # The first request writes the session's idle clock (once a minute): not what is measured.
+        dsl_client.get(url("detail", concern))
+        with django_assert_num_queries(expected):
+            response = dsl_client.get(url("detail", concern))
+        assert len(response.context["entries"]) >= entries
+        assert len(response.context["pupil_links"]) == len(concern.pupil_links.all())
+    body = response.content.decode()
+    assert "REF-5" in body and "Correction 5." in body and "Ola Office" in body
 
 
 def test_it_acknowledges(personas, dsl_client, concern):
