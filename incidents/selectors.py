@@ -1,7 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -309,6 +309,22 @@ class RowsPage:
     def total(self) -> int | None:
         """How many rows there are in all, when this page shows the last of them."""
         return None if self.has_next else self.end_index
+
+
+def pupils_named(concerns: Sequence[Concern]) -> dict[int, list[str]]:
+    """For a page of a list: each concern's pupils as "First Last (Year 5)", in the order they
+    were named, in one query of three columns (no pupil rows built for a line of text)."""
+    named: dict[int, list[str]] = {c.pk: [] for c in concerns}
+    if not named:
+        return named
+    links = (
+        ConcernPupil.objects.filter(concern_id__in=list(named))
+        .order_by("concern_id", "id")
+        .values_list("concern_id", "pupil__first_name", "pupil__last_name", "pupil__year_group")
+    )
+    for concern_id, first, last, year in links:
+        named[concern_id].append(f"{first} {last} ({year})")
+    return named
 
 
 def page_number(value: str | None) -> int:
