@@ -1,14 +1,17 @@
 """Template tags for the concerns app's cards on the shared home page (contributions.py) and
 for the concern's page."""
 
+import uuid
+
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from esafety.people.access import SchoolAccess
 from esafety.people.templatetags.fields import fields
 from incidents import selectors
 from incidents.forms.work import CorrectionForm
-from incidents.models import TimelineEntry
+from incidents.models import Concern, TimelineEntry
 
 register = template.Library()
 
@@ -19,10 +22,13 @@ def unacknowledged_count(access: SchoolAccess) -> int:
     return selectors.unacknowledged_count(access)
 
 
-# Stands for an entry's code in the one blank correction form a page draws (as a formset's
-# empty form has __prefix__); the page's drawing is kept in its render context under _DRAWN.
+# Stand for an entry's code in the one blank correction form a page draws (as a formset's
+# empty form has __prefix__) and in the one URL it reverses (a UUID, as the URL wants); each is
+# kept in the page's render context.
 _ENTRY = "__entry__"
+_ENTRY_CODE = str(uuid.UUID(int=0))
 _DRAWN = "incidents.correction_fields"
+_REVERSED = "incidents.correction_url"
 
 
 @register.simple_tag(takes_context=True)
@@ -37,3 +43,15 @@ def correction_fields(context: template.Context, entry: TimelineEntry) -> SafeSt
         context.render_context[_DRAWN] = blank
     # The drawing is safe markup and a UUID has nothing to escape.
     return mark_safe(blank.replace(_ENTRY, str(entry.code)))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def correction_url(context: template.Context, concern: Concern, entry: TimelineEntry) -> str:
+    """Where the correction of `entry` is posted: reversed once a page, the same way."""
+    url = context.render_context.get(_REVERSED)
+    if url is None:
+        url = reverse("incidents:correct", args=[concern.school.code, concern.code, _ENTRY_CODE])
+        context.render_context[_REVERSED] = url
+    # The entry's code is the URL's last part: what comes before it is left as it is.
+    head, tail = url.rsplit(_ENTRY_CODE, 1)
+    return f"{head}{entry.code}{tail}"
