@@ -14,7 +14,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_c
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -72,14 +72,16 @@ def _chosen(bound: BoundField) -> set[str]:
 
 
 def _options(bound: BoundField) -> SafeString:
+    # The markup format_html_join gave, escaped the same way (conditional_escape), without its
+    # formatting machinery per option: a select of 150 members was a fifth of a page's render.
     chosen = _chosen(bound)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (key, mark_safe(" selected") if str(key) in chosen else "", label)
+    esc = conditional_escape
+    return mark_safe(  # noqa: S308 (every value is escaped above)
+        "".join(
+            f'<option value="{esc(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{esc(label)}</option>"
             for key, label in bound.field.choices
-        ),
+        )
     )
 
 
