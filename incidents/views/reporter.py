@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,8 @@ from incidents.models import Concern, PupilRole, Status
 STAFF = tuple(sorted(STAFF_ROLES))
 # Fewer letters than this match half the school: ask for more before listing children.
 SEARCH_MIN_LENGTH = 2
+# The reporter's page, reached from the form just sent, says the concern is logged.
+JUST_LOGGED = "logged"
 
 
 def _search(access: SchoolAccess, query: str) -> list:
@@ -103,10 +106,12 @@ def _concern_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         except ValidationError as e:
             form.add_error(None, e)
         else:
-            messages.success(
-                request, f"Concern {concern.reference} is logged. Thank you for reporting it."
-            )
-            return redirect("incidents:my_concern", school=access.school.code, code=concern.code)
+            # The confirmation is said by the page the reporter lands on, asked for in its
+            # address: a flash message would write the session, one more transaction for every
+            # concern logged. The address says only that this concern, whose code it already
+            # carries, was just logged.
+            url = reverse("incidents:my_concern", args=[access.school.code, concern.code])
+            return redirect(f"{url}?{JUST_LOGGED}=1")
     return _form_page(request, access, form)
 
 
@@ -217,7 +222,13 @@ def _my_concern_page(
 
 @school_view(*STAFF)
 def my_concern(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpResponse:
-    return _my_concern_page(request, access, _reported_or_404(access, code), InformationForm())
+    concern = _reported_or_404(access, code)
+    if request.GET.get(JUST_LOGGED) == "1":
+        # Shown by this very response, so never stored in the session.
+        messages.success(
+            request, f"Concern {concern.reference} is logged. Thank you for reporting it."
+        )
+    return _my_concern_page(request, access, concern, InformationForm())
 
 
 @school_view(*STAFF)

@@ -65,8 +65,10 @@ def test_it_logs_a_concern_and_alerts_the_dsl_and_deputy(personas, client_for, p
     r = client.post(new_url(personas), form_data(pupil, **{f"role_{pupil.code}": "witness"}))
     concern = Concern.objects.get()
     assert r.status_code == 302
-    assert r["Location"] == reverse(
-        "incidents:my_concern", args=[personas.school.code, concern.code]
+    # The reporter's page says it is logged because the address asks it to: no session write.
+    assert (
+        r["Location"]
+        == reverse("incidents:my_concern", args=[personas.school.code, concern.code]) + "?logged=1"
     )
     assert concern.reported_by == personas.staff
     assert concern.school == personas.school
@@ -85,6 +87,9 @@ def test_it_logs_a_concern_and_alerts_the_dsl_and_deputy(personas, client_for, p
     page = client.get(r["Location"])
     assert f"Concern {concern.reference} is logged" in page.content.decode()
     assert "What happens next" in page.content.decode()
+    # Said by that response itself: nothing of it was kept to show again.
+    again = client.get(reverse("incidents:my_concern", args=[personas.school.code, concern.code]))
+    assert "is logged" not in again.content.decode()
 
 
 def test_it_records_staff_involved_and_routes_staff_conduct_to_the_head(personas, client_for):
