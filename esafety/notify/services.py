@@ -58,6 +58,14 @@ def _texts_naming_a_pupil(*, school: School, texts: set[str]) -> set[str]:
     return {text for text in texts if _names_a_pupil(school=school, text=text)}
 
 
+def _texts_naming(pupils: Iterable[Pupil], texts: set[str]) -> set[str]:
+    # _names_a_pupil's test, in Python, for the few pupils a caller already holds.
+    names = [
+        f"{p.first_name} {p.last_name}".upper() for p in pupils if p.first_name and p.last_name
+    ]
+    return {text for text in texts if any(name in text.upper() for name in names)}
+
+
 def absolute_url(path: str) -> str:
     """The address a person opens from an email: SITE_URL and a path made by reverse()."""
     return f"{settings.SITE_URL}{path}"
@@ -151,11 +159,24 @@ def message_queue(
     return message
 
 
-def messages_queue(*, kind: str, school: School, emails: "Sequence[Email]") -> None:
+def messages_queue(
+    *,
+    kind: str,
+    school: School,
+    emails: "Sequence[Email]",
+    about_pupils: "Sequence[Pupil] | None" = None,
+) -> None:
     """message_queue for several members at once (the alerts a new concern sends): the same
-    checks, with one query for a pupil's name in any of them and one insert."""
+    checks, with one query for a pupil's name in any of them and one insert.
+
+    `about_pupils` is for a caller whose texts are made only of what names no child (a
+    reference, a category, the school's name) and who holds the pupils its change is about:
+    the names a mistake of its own could put in the texts. They are looked for in Python, and
+    the roll is not read; the query grows with the roll, and a new concern's alerts wait on it.
+    """
     _messages_queue_many(
         school=school,
+        about_pupils=about_pupils,
         messages=[
             _message_build(
                 kind=kind,
@@ -393,11 +414,18 @@ def _reminders_send_batch(
     return {(r.subject, r.kind, r.period) for r in claimed}
 
 
-def _messages_queue_many(*, school: School, messages: list[Message]) -> None:
+def _messages_queue_many(
+    *, school: School, messages: list[Message], about_pupils: "Sequence[Pupil] | None" = None
+) -> None:
     """message_queue for a batch: the same checks, one pupil-name query and one insert."""
     if not messages:
         return
-    naming = _texts_naming_a_pupil(school=school, texts={_checked_text(m) for m in messages})
+    texts = {_checked_text(m) for m in messages}
+    naming = (
+        _texts_naming_a_pupil(school=school, texts=texts)
+        if about_pupils is None
+        else _texts_naming(about_pupils, texts)
+    )
     for message in messages:
         if _checked_text(message) in naming:
             _redact(message)

@@ -86,6 +86,29 @@ def test_it_refuses_a_message_that_names_a_pupil(personas, pupils):
     assert Message.objects.count() == 0
 
 
+def test_it_checks_alerts_against_the_pupils_they_are_about_when_the_caller_gives_them(
+    personas, pupils, settings
+):
+    # A new concern's alerts are checked against the concern's own pupils, in Python: the same
+    # refusal in development, the same redaction in production.
+    amelia = pupils[0]
+    email = services.Email(
+        recipient=personas.dsl, subject="Concern about amelia QUIGLEY", body="Look.", link=LINK
+    )
+    with pytest.raises(services.UnsafeMessageError):
+        services.messages_queue(
+            kind=Message.Kind.ALERT, school=personas.school, emails=[email], about_pupils=[amelia]
+        )
+    assert Message.objects.count() == 0
+    settings.DEBUG = False
+    settings.TESTING = False
+    services.messages_queue(
+        kind=Message.Kind.ALERT, school=personas.school, emails=[email], about_pupils=[amelia]
+    )
+    message = Message.objects.get()
+    assert (message.subject, message.body) == (services.REDACTED_SUBJECT, services.REDACTED_BODY)
+
+
 def test_it_sends_a_message_naming_a_pupil_without_its_text_in_production(
     personas, pupils, settings, caplog
 ):
