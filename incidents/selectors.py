@@ -87,7 +87,20 @@ def can_work_concerns(access: SchoolAccess) -> bool:
 
 
 def concerns_for(access: SchoolAccess) -> QuerySet[Concern]:
-    """Concerns the member may read, never one they are themselves involved in."""
+    """Concerns the member may read, never one they are themselves involved in.
+
+    Built once for a member's access (a page asks several times: the dashboard five) and handed
+    out as a fresh copy each time, so no caller ever shares another's results: the queryset is
+    the rule, not its answer, and runs when each copy is read."""
+    rule = access.__dict__.get("_concerns_for")
+    if rule is None:
+        rule = _concerns_for(access)
+        # SchoolAccess is frozen; this memo of an unevaluated queryset is not one of its fields.
+        object.__setattr__(access, "_concerns_for", rule)
+    return rule.all()
+
+
+def _concerns_for(access: SchoolAccess) -> QuerySet[Concern]:
     qs = Concern.objects.filter(school=access.school)
     if access.is_chair:
         qs = qs.annotate(about_head=_about_head())
