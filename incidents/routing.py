@@ -1,6 +1,11 @@
 """Who is told about a concern, and who is told next when nobody acknowledges it."""
 
-from esafety.people.models import Membership, Role, User
+from collections.abc import Collection, Iterable
+
+from django.db.models import Q
+
+from esafety.people.access import SchoolAccess
+from esafety.people.models import Membership, Role, School, User
 from incidents.categories import Route, info
 from incidents.models import Concern
 
@@ -30,19 +35,29 @@ def involved_user_ids(concern: Concern) -> set[int]:
     return set(concern.staff_links.values_list("user_id", flat=True))
 
 
-def _members(school, roles: frozenset[str]) -> list[User]:
-    plain = [r for r in roles if r != "chair"]
-    # In the order they joined, as escalation's batch reads them.
-    qs = Membership.objects.filter(school=school, is_active=True, user__is_active=True).order_by(
-        "id"
-    )
+def _holds(roles: frozenset[str]) -> Q:
+    held = Q(role__in=[r for r in roles if r != "chair"])
+    return held | Q(role=Role.GOVERNOR, is_chair=True) if "chair" in roles else held
+
+
+def _members_from(memberships: Iterable[Membership], roles: frozenset[str]) -> list[User]:
+    # The plain roles first, then the chair; each in the order they joined, as escalation's
+    # batch reads them.
+    memberships = list(memberships)
     users: dict[int, User] = {}
-    for m in qs.filter(role__in=plain).select_related("user"):
-        users[m.user_id] = m.user
+    for m in memberships:
+        if m.role in roles and m.role != "chair":
+            users.setdefault(m.user_id, m.user)
     if "chair" in roles:
-        for m in qs.filter(role=Role.GOVERNOR, is_chair=True).select_related("user"):
-            users[m.user_id] = m.user
+        for m in memberships:
+            if m.role == Role.GOVERNOR and m.is_chair:
+                users.setdefault(m.user_id, m.user)
     return list(users.values())
+
+
+def _members(school, roles: frozenset[str]) -> list[User]:
+    qs = Membership.objects.filter(school=school, is_active=True, user__is_active=True)
+    return _members_from(qs.filter(_holds(roles)).select_related("user").order_by("id"), roles)
 
 
 def levels_for(concern: Concern) -> tuple[frozenset[str], ...]:
@@ -99,6 +114,57 @@ def recipients(concern: Concern, level: int) -> list[User]:
         return []
     excluded = involved_user_ids(concern) | {concern.reported_by_id}
     return [u for u in _members(concern.school, levels[level]) if u.pk not in excluded]
+
+
+def named_head(school: School, staff: Collection[User]) -> bool:
+    """concern_is_about_head for a concern not saved yet, from the staff it will name."""
+    return bool(staff) and (
+        Membership.objects.filter(
+            school=school, role=Role.HEAD, is_active=True, user__in=list(staff)
+        ).exists()
+    )
+
+
+def first_alerted(
+    concern: Concern, *, staff: Collection[User], about_head: bool
+) -> list[SchoolAccess]:
+    """recipients(concern, 0) for a concern being logged, with what the service already knows
+    (the staff it names, whether one of them is the head) and one query, which also reads each
+    one's other roles at the school: their access, for the alert to say whether they may open
+    it, as school_access would give it."""
+    levels = levels_from(
+        concern.route,
+        about_head=about_head,
+        head_told=info(concern.category).head_told_when_staff_involved and bool(staff),
+    )
+    holders = Membership.objects.filter(school=concern.school, is_active=True).filter(
+        _holds(levels[0])
+    )
+    memberships = list(
+        Membership.objects.filter(
+            school=concern.school,
+            is_active=True,
+            user__is_active=True,
+            user__in=holders.values("user_id"),
+        )
+        .select_related("user")
+        .order_by("id")
+    )
+    excluded = {u.pk for u in staff} | {concern.reported_by_id}
+    accesses = []
+    for user in _members_from(memberships, levels[0]):
+        if user.pk in excluded:
+            continue
+        mine = [m for m in memberships if m.user_id == user.pk]
+        accesses.append(
+            SchoolAccess(
+                school=concern.school,
+                user=user,
+                roles=frozenset(m.role for m in mine),
+                is_chair=any(m.is_chair for m in mine),
+            )
+        )
+    return accesses
 
 
 def level_count(concern: Concern) -> int:

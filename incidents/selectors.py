@@ -1,7 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -84,6 +84,24 @@ def can_work_concerns(access: SchoolAccess) -> bool:
     """Whether the member can open any concern at all: the rule for the dashboard's doors and
     for needing a second factor (registered in incidents.apps), so the two cannot disagree."""
     return bool(_visible_parts(access))
+
+
+def may_open(
+    access: SchoolAccess, *, category: str, staff_ids: Collection[int], about_head: bool
+) -> bool:
+    """Whether concerns_for(access) would hold a concern of this category naming these staff,
+    without asking the database: for one being logged, whose alerts say whether each person
+    alerted may open it. The same parts as _visible_parts, in Python; test_visibility holds the
+    two together for every role and category."""
+    if access.user.pk in staff_ids:
+        return False
+    if access.has(Role.DSL, Role.HEAD):
+        return True
+    return (
+        (access.has(Role.DEPUTY_DSL) and category != Category.STAFF_CONDUCT)
+        or (access.has(Role.ONLINE_SAFETY_LEAD) and category in ONLINE_SAFETY_LEAD_CATEGORIES)
+        or (access.is_chair and category == Category.STAFF_CONDUCT and about_head)
+    )
 
 
 def concerns_for(access: SchoolAccess) -> QuerySet[Concern]:

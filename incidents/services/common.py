@@ -10,7 +10,7 @@ from esafety.actions import ServiceRefusal
 from esafety.audit.services import audit_record
 from esafety.notify.models import Message
 from esafety.notify.services import Email, messages_queue
-from esafety.people.models import User
+from esafety.people.models import Pupil, User
 from incidents.categories import KEPT_BY, KeptBy
 from incidents.models import Concern, ProcedureStep, Status, StepState, TimelineEntry
 
@@ -49,12 +49,25 @@ def _can_open(user: User, concern: Concern) -> bool:
     return concerns_for(school_access(user, concern.school.code)).filter(pk=concern.pk).exists()
 
 
-def _alert_emails(concern: Concern, users: Sequence[User], subject: str, body: str) -> list[Email]:
+def _alert_emails(
+    concern: Concern,
+    users: Sequence[User],
+    subject: str,
+    body: str,
+    openers: Collection[int] | None = None,
+) -> list[Email]:
     # Alerts name no child and carry no narrative: only that something needs attention. Someone
     # escalated to who may not open the concern itself (the chair of governors, for a concern
     # about a child) is sent to the school's home page, and asked to make sure it is picked up.
+    # `openers`, when the caller knows them, are the ids of those who may open it.
     return [
-        _alert_email(concern, user, subject, body, can_open=_can_open(user, concern))
+        _alert_email(
+            concern,
+            user,
+            subject,
+            body,
+            can_open=_can_open(user, concern) if openers is None else user.pk in openers,
+        )
         for user in users
     ]
 
@@ -69,11 +82,19 @@ def _alert_email(concern: Concern, user: User, subject: str, body: str, *, can_o
     return Email(recipient=user, subject=subject, body=text, link=link)
 
 
-def _alert(concern: Concern, users: Sequence[User], subject: str, body: str) -> None:
+def _alert(
+    concern: Concern,
+    users: Sequence[User],
+    subject: str,
+    body: str,
+    openers: Collection[int] | None = None,
+    about_pupils: Sequence[Pupil] | None = None,
+) -> None:
     messages_queue(
         kind=Message.Kind.ALERT,
         school=concern.school,
-        emails=_alert_emails(concern, users, subject, body),
+        emails=_alert_emails(concern, users, subject, body, openers),
+        about_pupils=about_pupils,
     )
 
 

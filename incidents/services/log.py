@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from esafety.people.models import Pupil, School, User
-from incidents import routing
+from incidents import routing, selectors
 from incidents.categories import Category, CategoryInfo, info
 from incidents.evidence import MAX_FILES, CheckedFile, EvidenceRefused, check_file
 from incidents.models import (
@@ -92,7 +92,16 @@ def concern_log(
     # takes a KEY SHARE lock on its row, which FOR UPDATE blocks; under load a request holding
     # the audit chain's lock then waited on this one while this one waited on the chain's lock,
     # and PostgreSQL killed one of them (the load test's only errors).
-    School.objects.select_for_update(no_key=True).filter(pk=school.pk).first()
+    # Only the lock is wanted: the school's columns were read with the membership. The next
+    # number is read by a statement of its own, after the lock is granted: under READ
+    # COMMITTED a statement sees what was committed when it began, so a MAX read in the same
+    # statement as the lock could miss a concern committed while it waited.
+    list(
+        School.objects.select_for_update(no_key=True)
+        .filter(pk=school.pk)
+        .order_by()
+        .values_list("pk")
+    )
     number = (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
     concern = Concern(
         school=school,
@@ -115,10 +124,11 @@ def concern_log(
         exclude={"school", "reported_by"}, validate_unique=False, validate_constraints=False
     )
     concern.save()
+    named = set(staff)
     ConcernPupil.objects.bulk_create(
         ConcernPupil(concern=concern, pupil=p.pupil, role=p.role) for p in pupils
     )
-    ConcernStaff.objects.bulk_create(ConcernStaff(concern=concern, user=u) for u in set(staff))
+    ConcernStaff.objects.bulk_create(ConcernStaff(concern=concern, user=u) for u in named)
     # The procedure is copied, so a later change to the category never rewrites this record.
     ProcedureStep.objects.bulk_create(
         ProcedureStep(
@@ -142,14 +152,30 @@ def concern_log(
         + ".",
     )
     _audit(actor, concern, "concern.logged", "immediate risk" if immediate_risk else "")
+    # Who is alerted, and who of them may open it, from the staff this service was given: the
+    # same answers as routing.recipients and the concern's page, without reading back what was
+    # just written. Nobody it names is alerted, nor offered a link to it.
+    staff_ids = {u.pk for u in named}
+    about_head = routing.named_head(school, named)
+    alerted = routing.first_alerted(concern, staff=named, about_head=about_head)
     urgency = "URGENT: a child may be at immediate risk. " if immediate_risk else ""
     _alert(
         concern,
-        routing.recipients(concern, 0),
+        [access.user for access in alerted],
         subject=("URGENT: " if immediate_risk else "")
         + f"New concern {concern.reference} needs acknowledging",
         body=f"{urgency}A new online-safety concern ({concern.get_category_display().lower()}) "
         f"has been logged at {school.name} and needs acknowledging.",
+        openers={
+            access.user.pk
+            for access in alerted
+            if selectors.may_open(
+                access, category=category, staff_ids=staff_ids, about_head=about_head
+            )
+        },
+        # The texts hold a reference, a category and the school's name, never the narrative:
+        # the children a mistake here could name are the ones the concern is about.
+        about_pupils=[p.pupil for p in pupils],
     )
     return concern
 

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.notify.models import Message
+from esafety.people.models import Role
 from incidents.categories import Category
 from incidents.models import Concern, ConcernStaff
 from tests.access_table import EMPLOYED
-from tests.factories import PupilFactory
+from tests.factories import MembershipFactory, PupilFactory
 from tests.incidents.helpers import csrf_checking_client, form_data, new_url, nothing_saved
+from tests.incidents.test_my_concerns import audit_queries
 
 NOT_EMPLOYED = ["governor", "chair", "parent"]
 
@@ -90,6 +92,52 @@ def test_it_logs_a_concern_and_alerts_the_dsl_and_deputy(personas, client_for, p
     # Said by that response itself: nothing of it was kept to show again.
     again = client.get(reverse("incidents:my_concern", args=[personas.school.code, concern.code]))
     assert "is logged" not in again.content.decode()
+
+
+def logging_queries() -> int:
+    """Logging a concern through the page, whatever the size of the school: session, user,
+    memberships, the pupils named; the school's lock, the next number, the concern, its
+    pupils, its steps, its timeline entry; the audit event; who to alert, in one query, and
+    their alerts in one insert. The test's transaction makes the service's a savepoint and its
+    release."""
+    return 14 + audit_queries()
+
+
+def test_it_logs_a_concern_in_the_same_number_of_queries_however_big_the_school(
+    personas, client_for, pupil, django_assert_num_queries
+):
+    client = client_for(personas.staff)
+    with django_assert_num_queries(logging_queries()):
+        r = client.post(new_url(personas), form_data(pupil))
+    assert r.status_code == 302
+    # A school with a history: many concerns, pupils, staff and safeguarding leads to alert.
+    for _ in range(3):
+        MembershipFactory(school=personas.school, role=Role.DEPUTY_DSL)
+    for _ in range(30):
+        MembershipFactory(school=personas.school, role=Role.STAFF)
+    others = PupilFactory.create_batch(40, school=personas.school)
+    for i in range(20):
+        client.post(new_url(personas), form_data(others[i]))
+    Message.objects.all().delete()
+    with django_assert_num_queries(logging_queries()):
+        r = client.post(new_url(personas), form_data(pupil))
+    assert r.status_code == 302
+    assert Concern.objects.count() == 22
+    assert Message.objects.count() == 5  # the DSL and four deputies
+
+
+def test_it_logs_an_allegation_about_staff_in_one_query_more(
+    personas, client_for, django_assert_num_queries
+):
+    # Whether a member of staff named is the head decides who is told (the chair when it is):
+    # the one query more. With no pupil here, the form reads the staff named instead of the
+    # pupils, and the service inserts them instead.
+    client = client_for(personas.staff)
+    data = form_data(category=Category.STAFF_CONDUCT, staff=[str(personas.office.code)])
+    with django_assert_num_queries(logging_queries() + 1):
+        r = client.post(new_url(personas), data)
+    assert r.status_code == 302
+    assert set(Message.objects.values_list("to_email", flat=True)) == {personas.head.email}
 
 
 def test_it_records_staff_involved_and_routes_staff_conduct_to_the_head(personas, client_for):

@@ -229,3 +229,50 @@ def test_the_codes_hidden_from_a_member_are_the_concerns_they_cannot_open(
     )
     assert set(concern_codes_hidden_from(access)) == {str(c) for c in expected}
     assert expected  # every one of them is kept from something
+
+
+def test_may_open_says_what_concerns_for_says_for_every_role_category_and_staff_named(
+    personas, log_concern
+):
+    # A new concern's alerts say whether each person alerted may open it from may_open, with no
+    # query: it must never disagree with concerns_for, the rule of the concern's own page.
+    from esafety.people.access import school_access
+    from esafety.people.models import Role
+    from incidents import routing
+    from incidents.selectors import concerns_for, may_open
+    from tests.conftest import make_member
+    from tests.factories import MembershipFactory
+
+    both = make_member(personas.school, Role.DEPUTY_DSL, "both@oakfield.test", "Bo Both")
+    MembershipFactory(user=both, school=personas.school, role=Role.ONLINE_SAFETY_LEAD)
+    members = [
+        personas.dsl,
+        personas.head,
+        personas.deputy_dsl,
+        personas.online_safety_lead,
+        personas.chair,
+        personas.staff,
+        personas.office,
+        personas.governor,
+        both,
+    ]
+    accesses = [school_access(m, personas.school.code) for m in members]
+    named = [[], [personas.office], [personas.head], [personas.dsl], [personas.deputy_dsl], [both]]
+    checked = 0
+    for category in CATEGORIES:
+        for staff in named:
+            if category == "staff_conduct" and not staff:
+                continue
+            concern = log_concern(category, staff=staff)
+            about_head = routing.concern_is_about_head(concern)
+            for access in accesses:
+                expected = concerns_for(access).filter(pk=concern.pk).exists()
+                got = may_open(
+                    access,
+                    category=category,
+                    staff_ids={u.pk for u in staff},
+                    about_head=about_head,
+                )
+                assert got == expected, (category, [u.email for u in staff], access.user.email)
+                checked += expected
+    assert checked  # some may, some may not
