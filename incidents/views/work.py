@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from esafety import contributions
@@ -108,6 +110,27 @@ def _nudes(review: procedure.NudesReview, bound: dict) -> dict:
     return state
 
 
+def _timeline_row(entry, corrections: list, correcting: tuple | None) -> dict:
+    # What each entry shows, worked out here once rather than by the template's lookups and
+    # filters: a timeline grows with the concern.
+    at = timezone.localtime(entry.at)
+    corrects = entry.corrects
+    return {
+        "entry": entry,
+        "at": date_format(at, "j M Y, H:i"),
+        "iso": at.isoformat(),
+        "kind": entry.get_kind_display(),
+        "author": (entry.author.get_full_name() if entry.author else "") or "esafety",
+        "corrects_at": date_format(timezone.localtime(corrects.at), "j M Y, H:i")
+        if corrects
+        else "",
+        "corrections": corrections,
+        # Only a correction that did not validate has a form here: every other entry's is drawn
+        # from one blank form by the template (concerns.correction_fields).
+        "form": correcting[1] if correcting and correcting[0] == entry.pk else None,
+    }
+
+
 def _render_detail(
     request: HttpRequest, access: SchoolAccess, code: UUID, bound: dict | None = None
 ) -> HttpResponse:
@@ -122,16 +145,7 @@ def _render_detail(
         if entry.corrects_id:
             corrections[entry.corrects_id].append(entry)
     correcting = bound.get("correct")
-    rows = [
-        {
-            "entry": e,
-            "corrections": corrections.get(e.pk, []),
-            # Only a correction that did not validate has a form here: every other entry's is
-            # drawn from one blank form by the template (concerns.correction_fields).
-            "form": correcting[1] if correcting and correcting[0] == e.pk else None,
-        }
-        for e in entries
-    ]
+    rows = [_timeline_row(e, corrections.get(e.pk, []), correcting) for e in entries]
     stepping = bound.get("step")
     entry_codes = {e.pk: e.code for e in entries}
     steps = [
