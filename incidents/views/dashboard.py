@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.timesince import timesince
 
 from esafety import contributions
 from esafety.people.access import SchoolAccess, school_view
@@ -64,9 +65,15 @@ def _list_rows(access: SchoolAccess, concerns: list[Concern]) -> list[ListRow]:
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Waiting:
+    """A concern waiting to be acknowledged, as its row shows it."""
+
     concern: Concern
+    href: str
+    category: str
+    reporter: str
+    waited: str  # "2 hours, 5 minutes"
     minutes: int
     limit: int
 
@@ -75,8 +82,21 @@ class Waiting:
         return self.minutes >= self.limit
 
 
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """A concern in one of the dashboard's short lists: its link, reference and category, and
+    what the list says of it (steps to do, or the agencies it waits on)."""
+
+    href: str
+    reference: str
+    category: str
+    steps_open: int = 0
+    referrals: str = ""
+
+
 def _waiting(access: SchoolAccess, now: datetime.datetime) -> list[Waiting]:
     school = access.school
+    labels = dict(Category.choices)
     rows = []
     for concern in selectors.unacknowledged(access, limit=WAITING_SHOWN):
         # The same clocks the escalation task runs on, so "overdue" here means "escalated".
@@ -86,8 +106,47 @@ def _waiting(access: SchoolAccess, now: datetime.datetime) -> list[Waiting]:
             else school.escalation_minutes
         )
         minutes = int((now - concern.created_at).total_seconds() // 60)
-        rows.append(Waiting(concern, minutes, limit))
+        rows.append(
+            Waiting(
+                concern=concern,
+                href=concern_url(school.code, concern.code),
+                category=labels.get(concern.category, concern.category),
+                reporter=concern.reported_by.get_full_name(),
+                waited=timesince(concern.created_at, now),
+                minutes=minutes,
+                limit=limit,
+            )
+        )
     return rows
+
+
+def _outstanding(access: SchoolAccess) -> list[Glance]:
+    labels = dict(Category.choices)
+    return [
+        Glance(
+            href=concern_url(access.school.code, c.code) + "#h-steps",
+            reference=c.reference,
+            category=labels.get(c.category, c.category),
+            steps_open=c.steps_open,  # type: ignore[attr-defined]
+        )
+        for c in selectors.steps_outstanding(access)
+    ]
+
+
+def _awaiting(access: SchoolAccess) -> list[Glance]:
+    labels = dict(Category.choices)
+    return [
+        Glance(
+            href=concern_url(access.school.code, c.code),
+            reference=c.reference,
+            category=labels.get(c.category, c.category),
+            referrals=", ".join(
+                f"{r.get_agency_display()} since {date_format(r.referred_on, 'j M Y')}"
+                for r in c.referrals.all()
+            ),
+        )
+        for c in selectors.awaiting_agency(access, limit=AWAITING_SHOWN)
+    ]
 
 
 def _open_table(counts: dict[tuple[str, str], int]) -> dict:
@@ -152,9 +211,9 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "waiting": _waiting(access, now),
             "waiting_counts": counts.unacknowledged,
             "open_table": open_table,
-            "outstanding": selectors.steps_outstanding(access),
+            "outstanding": _outstanding(access),
             "outstanding_total": counts.with_steps_outstanding,
-            "awaiting": selectors.awaiting_agency(access, limit=AWAITING_SHOWN),
+            "awaiting": _awaiting(access),
             # Open concerns by status are counted already: the last column is this one.
             "awaiting_total": open_table["totals"][OPEN_STATUSES.index(Status.AWAITING_AGENCY)],
             # Other apps' sections (devices held as evidence), each deciding for itself. Their

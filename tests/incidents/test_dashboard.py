@@ -130,11 +130,12 @@ def test_it_shows_steps_outstanding_and_concerns_awaiting_an_agency(
         services.step_complete(actor=personas.dsl, concern=done, step=step, done=True)
 
     response = client_for(personas.dsl).get(dashboard_url)
-    assert response.context["outstanding"] == [waiting]
+    assert [c.reference for c in response.context["outstanding"]] == [waiting.reference]
     assert response.context["outstanding"][0].steps_open == 2
     assert response.context["outstanding_total"] == 1
-    assert response.context["awaiting"] == [waiting]
+    assert [c.reference for c in response.context["awaiting"]] == [waiting.reference]
     body = response.content.decode()
+    assert f"{waiting.reference}</a> · Scams, gambling or commercial exploitation: 2 steps" in body
     assert "Police since 3 Feb 2026" in body
 
 
