@@ -8,6 +8,7 @@ from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, Role, School, User
 from incidents.categories import Route, info
 from incidents.models import Concern
+from incidents.selectors import OPENING_ROLES
 
 # Each level is a set of roles ("chair" is the chair of governors). Level 0 is alerted when the
 # concern is logged; each later level when the previous one has not acknowledged in time.
@@ -130,23 +131,18 @@ def first_alerted(
 ) -> list[SchoolAccess]:
     """recipients(concern, 0) for a concern being logged, with what the service already knows
     (the staff it names, whether one of them is the head) and one query, which also reads each
-    one's other roles at the school: their access, for the alert to say whether they may open
-    it, as school_access would give it."""
+    one's roles that decide what they may open (selectors.OPENING_ROLES): their access as far
+    as selectors.may_open asks, for the alert to say whether they may open it."""
     levels = levels_from(
         concern.route,
         about_head=about_head,
         head_told=info(concern.category).head_told_when_staff_involved and bool(staff),
     )
-    holders = Membership.objects.filter(school=concern.school, is_active=True).filter(
-        _holds(levels[0])
-    )
     memberships = list(
-        Membership.objects.filter(
-            school=concern.school,
-            is_active=True,
-            user__is_active=True,
-            user__in=holders.values("user_id"),
-        )
+        Membership.objects.filter(school=concern.school, is_active=True, user__is_active=True)
+        # The chair's flag opens a concern only when it is about the head, and then the chair
+        # is in the first level: read with it.
+        .filter(_holds(levels[0] | OPENING_ROLES))
         .select_related("user")
         .order_by("id")
     )

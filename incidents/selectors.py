@@ -52,6 +52,12 @@ def _about_head() -> Exists:
     )
 
 
+# The roles _visible_parts reads, with the chair's flag: what a member may open depends on these
+# and on no other role they hold (test_visibility checks it), so a caller deciding who may open
+# a concern need read no other.
+OPENING_ROLES = frozenset({Role.DSL, Role.HEAD, Role.DEPUTY_DSL, Role.ONLINE_SAFETY_LEAD})
+
+
 def _visible_parts(access: SchoolAccess) -> list[Q]:
     if access.has(Role.DSL, Role.HEAD):
         return [Q()]  # every concern (concerns_for still removes those about the member)

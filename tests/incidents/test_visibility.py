@@ -235,7 +235,9 @@ def test_may_open_says_what_concerns_for_says_for_every_role_category_and_staff_
     personas, log_concern
 ):
     # A new concern's alerts say whether each person alerted may open it from may_open, with no
-    # query: it must never disagree with concerns_for, the rule of the concern's own page.
+    # query, and go to those routing.first_alerted reads in one: neither may ever disagree with
+    # concerns_for, the rule of the concern's own page, nor with routing.recipients.
+    from esafety.notify.models import Message
     from esafety.people.access import school_access
     from esafety.people.models import Role
     from incidents import routing
@@ -265,6 +267,14 @@ def test_may_open_says_what_concerns_for_says_for_every_role_category_and_staff_
                 continue
             concern = log_concern(category, staff=staff)
             about_head = routing.concern_is_about_head(concern)
+            # Its alerts: each links to the concern exactly when the person alerted may open it.
+            detail = reverse("incidents:detail", args=[concern.school.code, concern.code])
+            alerted = Message.objects.filter(subject__contains=concern.reference)
+            for message in alerted.select_related("recipient"):
+                member = school_access(message.recipient, personas.school.code)
+                may = concerns_for(member).filter(pk=concern.pk).exists()
+                assert (message.link == detail) == may, (category, message.recipient.email)
+            assert {m.recipient for m in alerted} == set(routing.recipients(concern, 0))
             for access in accesses:
                 expected = concerns_for(access).filter(pk=concern.pk).exists()
                 got = may_open(
@@ -276,3 +286,31 @@ def test_may_open_says_what_concerns_for_says_for_every_role_category_and_staff_
                 assert got == expected, (category, [u.email for u in staff], access.user.email)
                 checked += expected
     assert checked  # some may, some may not
+
+
+def test_no_role_but_the_opening_roles_changes_what_a_member_may_open(personas):
+    # A new concern's alerts read only these roles of each person alerted (routing.first_alerted):
+    # holding any other role as well must never change what someone may open.
+    import itertools
+
+    from esafety.people.access import SchoolAccess
+    from esafety.people.models import Role
+    from incidents.selectors import OPENING_ROLES, _visible_parts
+
+    others = [r for r in Role.values if r not in OPENING_ROLES]
+    assert others
+    for n in range(len(OPENING_ROLES) + 1):
+        for held in itertools.combinations(sorted(OPENING_ROLES), n):
+            for is_chair in (False, True):
+
+                def parts(roles, is_chair=is_chair):
+                    access = SchoolAccess(
+                        school=personas.school,
+                        user=personas.staff,
+                        roles=frozenset(roles),
+                        is_chair=is_chair,
+                    )
+                    return _visible_parts(access)
+
+                for other in others:
+                    assert parts({*held, other}) == parts(held), (held, other, is_chair)
