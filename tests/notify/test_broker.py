@@ -166,6 +166,26 @@ def test_it_saves_the_alert_and_returns_when_the_broker_is_down(
     assert elapsed < HANG_LIMIT
 
 
+def test_it_saves_a_new_concern_and_its_alerts_when_the_broker_is_down(
+    transactional_db, personas, client_for, point_broker, closed_port, hand_offs
+):
+    from incidents.models import Concern
+    from tests.factories import PupilFactory
+    from tests.incidents.helpers import form_data, new_url
+
+    point_broker(f"redis://127.0.0.1:{closed_port}/0")
+    pupil = PupilFactory(school=personas.school)
+    start = time.perf_counter()
+    r = client_for(personas.staff).post(new_url(personas), form_data(pupil))
+    assert r.status_code == 302
+    assert time.perf_counter() - start < HANG_LIMIT
+    concern = Concern.objects.get()
+    assert concern.pupil_links.get().pupil == pupil
+    # The alerts wait in the outbox for the sweep: tried once, then the dispatcher pauses.
+    assert Message.objects.filter(sent_at__isnull=True).count() == 2
+    assert len(hand_offs) == 1 and dispatch.broker_paused()
+
+
 def test_it_returns_within_the_timeout_when_the_broker_hangs(
     transactional_db, personas, client_for, point_broker, hung_port, hand_offs
 ):
