@@ -596,11 +596,14 @@ def unacknowledged_count(access: SchoolAccess) -> int:
 # The reporter's side: a member of staff logging a concern and following what they logged.
 
 
-def pupils_on_roll_by_code(*, school: School, codes: Iterable[UUID]) -> dict[UUID, Pupil]:
-    """The pupils of this school on roll among `codes`; a code from anywhere else is missing."""
-    pupils = Pupil.objects.filter(
-        school=school, left_date__isnull=True, code__in=list(codes)
-    ).select_related("school_class")
+def pupils_on_roll_by_code(
+    *, school: School, codes: Iterable[UUID], with_class: bool = True
+) -> dict[UUID, Pupil]:
+    """The pupils of this school on roll among `codes`; a code from anywhere else is missing.
+    With their classes, to show them; a form only checking the codes needs none."""
+    pupils = Pupil.objects.filter(school=school, left_date__isnull=True, code__in=list(codes))
+    if with_class:
+        pupils = pupils.select_related("school_class")
     return {p.code: p for p in pupils}
 
 

@@ -247,8 +247,9 @@ class ConcernForm(forms.Form):
     def clean_pupil(self) -> list[UUID]:
         codes = self.cleaned_data["pupil"]
         # Only pupils of this school on roll: a code copied from anywhere else is refused,
-        # never quietly attached.
-        found = selectors.pupils_on_roll_by_code(school=self.school, codes=codes)
+        # never quietly attached. Their classes are not shown from here (chosen_pupils reads
+        # them to show the form again).
+        found = selectors.pupils_on_roll_by_code(school=self.school, codes=codes, with_class=False)
         if len(found) != len(codes):
             raise forms.ValidationError(
                 "A pupil on the form is not one of this school's pupils on roll. Remove them "
