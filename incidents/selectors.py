@@ -1,7 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -308,7 +308,7 @@ class RowsPage:
     size: int
     has_next: bool
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator:
         return iter(self.rows)
 
     def __len__(self) -> int:
