@@ -28,7 +28,10 @@ SECTIONS = ("Safeguarding", "Policies", "Pupils", "School")
 @dataclass(frozen=True)
 class NavEntry:
     """A page in the menu. Who sees it is decided by the page's own `school_view` roles (read from
-    the view itself, so the menu and the access check cannot disagree), narrowed by `when`."""
+    the view itself, so the menu and the access check cannot disagree), narrowed by `when`.
+
+    `when` may look at the member's roles only (`holding`): a menu is the same for everyone with
+    the same roles at a school, and esafety.people.navigation keeps it once made."""
 
     section: str
     label: str
