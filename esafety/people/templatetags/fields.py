@@ -24,10 +24,13 @@ INPUT_TYPES = {"text", "date", "datetime-local", "email", "number", "search", "t
 
 
 def _attrs(attrs: dict) -> SafeString:
-    shown = {k: v for k, v in attrs.items() if v is not None and v is not False}
-    return format_html_join(
-        "", " {}", ((k,) for k, v in shown.items() if v is True)
-    ) + format_html_join("", ' {}="{}"', ((k, v) for k, v in shown.items() if v is not True))
+    # Boolean attributes first, then the valued ones, each escaped as format_html would: without
+    # format_html's machinery per attribute (a concern's page draws some 200 of them).
+    esc = conditional_escape
+    shown = [(k, v) for k, v in attrs.items() if v is not None and v is not False]
+    flags = "".join(f" {esc(k)}" for k, v in shown if v is True)
+    valued = "".join(f' {esc(k)}="{esc(v)}"' for k, v in shown if v is not True)
+    return mark_safe(flags + valued)  # noqa: S308 (every name and value is escaped above)
 
 
 def _kind(widget: forms.Widget) -> str | None:
