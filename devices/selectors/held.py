@@ -10,9 +10,10 @@ not in a list, a count, the home page, the digest or the audit log (apps.py regi
 """
 
 import contextvars
+from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
 
 from devices.models import CustodyEvent, Device, DeviceStatus, Search
 from esafety.audit.selectors import audit_event_sources
@@ -36,62 +37,107 @@ LIST_LIMIT = 100
 _asking = contextvars.ContextVar("devices_asking_audit", default=False)
 
 
-def _visible_concern_codes(access: SchoolAccess, codes: set[str]) -> set[str]:
-    # Asked even when no device is linked, so a page's queries do not depend on whether the
-    # school holds evidence; and only of each concern's one "logged" event, so the rows read do
-    # not grow with how often the concern has been read since.
+class UUIDText(Func):
+    """A UUID column spelled as str(uuid) spells it, which is how an audit event holds its
+    object's code. PostgreSQL's uuid::text is that spelling; SQLite keeps the 32 hex digits
+    Django stores there, hyphenated here."""
+
+    arity = 1
+    output_field = CharField()
+    template = "(%(expressions)s)::text"
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        sql, params = compiler.compile(self.source_expressions[0])
+        groups = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        return (
+            "(" + " || '-' || ".join(f"substr({sql}, {a}, {n})" for a, n in groups) + ")",
+            list(params) * len(groups),
+        )
+
+
+def _concern_visible(access: SchoolAccess) -> Exists:
+    """True of an evidence device whose concern this member may open: the concern's one
+    "logged" event is among the audit events the trail shows them (the concerns app hides an
+    allegation's events from the staff it names). Asked in the device query itself, by the index
+    on the event's object_code, so that a page's queries do not depend on whether the school
+    holds evidence, and the rows read do not grow with how often the concern has been read.
+    The concerns app's rule runs its one query here, once per call."""
     token = _asking.set(True)
     try:
         own, _sign_ins = audit_event_sources(access=access)
-        return set(
-            own.filter(
-                object_type=CONCERN_TYPE, action="concern.logged", object_code__in=sorted(codes)
-            )
-            .order_by()
-            .values_list("object_code", flat=True)
-            .distinct()
-        )
     finally:
         _asking.reset(token)
+    return Exists(
+        own.filter(
+            object_type=CONCERN_TYPE,
+            action="concern.logged",
+            object_code=UUIDText(OuterRef("concern_code")),
+        )
+    )
 
 
 def evidence_for(access: SchoolAccess) -> QuerySet[Device]:
-    """Evidence devices this member may know of (two queries: the concerns linked, checked)."""
+    """Evidence devices this member may know of (the concerns app's one query, then lazy)."""
     if not access.has(*EVIDENCE_ROLES):
         return Device.objects.none()
-    evidence = Device.objects.filter(school=access.school, is_evidence=True)
-    linked = {str(c) for c in evidence.values_list("concern_code", flat=True).distinct()}
-    visible = _visible_concern_codes(access, linked)
-    return evidence.filter(concern_code__in=visible)
+    return Device.objects.filter(_concern_visible(access), school=access.school, is_evidence=True)
+
+
+def _evidence_rule(access: SchoolAccess) -> Exists | None:
+    """_concern_visible for the DSL; None for the rest, who know of no evidence device."""
+    return _concern_visible(access) if access.has(*EVIDENCE_ROLES) else None
+
+
+def _may_see(visible: Exists | None) -> Q:
+    """Of a school's devices, those a handler may see: confiscations, and the evidence whose
+    concern they may open (`visible`, from _evidence_rule)."""
+    if visible is None:
+        return Q(is_evidence=False)
+    return Q(is_evidence=False) | Q(visible, is_evidence=True)
 
 
 def devices_for(access: SchoolAccess) -> QuerySet[Device]:
     """Every device this member may see: confiscations, and evidence as evidence_for says."""
     if not access.has(*HANDLER_ROLES):
         return Device.objects.none()
-    confiscated = Device.objects.filter(school=access.school, is_evidence=False)
-    if not access.has(*EVIDENCE_ROLES):
-        return confiscated
-    return confiscated | Device.objects.filter(
-        pk__in=list(evidence_for(access).values_list("pk", flat=True))
-    )
+    return Device.objects.filter(_may_see(_evidence_rule(access)), school=access.school)
 
 
-def held(access: SchoolAccess, *, evidence: bool) -> tuple[list[Device], int]:
-    qs = evidence_for(access) if evidence else devices_for(access).filter(is_evidence=False)
-    qs = qs.filter(status=DeviceStatus.HELD).select_related(
-        "pupil", "pupil__school_class", "taken_by"
-    )
-    return list(qs.order_by("taken_at", "id")[:LIST_LIMIT]), qs.count()
+@dataclass(frozen=True)
+class Held:
+    devices: list[Device]  # confiscated, held longest first, at most LIST_LIMIT
+    total: int
+    evidence: list[Device]  # held as evidence, at most LIST_LIMIT
+    evidence_total: int
+    closed: list[Device]  # released or handed over, newest first
 
 
-def recently_closed(access: SchoolAccess, limit: int = 20) -> list[Device]:
-    return list(
-        devices_for(access)
+def held_page(access: SchoolAccess, closed_limit: int = 20) -> Held:
+    """The devices-held page in the same queries whatever the school holds: the concerns app's
+    rule (for the DSL), each list, both counts in one, the recently closed. The evidence rule is
+    asked once for the page, not once for each list."""
+    if not access.has(*HANDLER_ROLES):
+        return Held([], 0, [], 0, [])
+    school = access.school
+    held = Device.objects.filter(school=school, status=DeviceStatus.HELD)
+    rows = held.select_related("pupil", "taken_by").order_by("taken_at", "id")
+    devices = list(rows.filter(is_evidence=False)[:LIST_LIMIT])
+    visible = _evidence_rule(access)
+    if visible is not None:
+        evidence = list(rows.filter(visible, is_evidence=True)[:LIST_LIMIT])
+        counts = held.aggregate(
+            total=Count("pk", filter=Q(is_evidence=False)),
+            evidence=Count("pk", filter=Q(visible, is_evidence=True)),
+        )
+    else:
+        evidence = []
+        counts = {**held.aggregate(total=Count("pk", filter=Q(is_evidence=False))), "evidence": 0}
+    closed = list(
+        Device.objects.filter(_may_see(visible), school=school)
         .exclude(status=DeviceStatus.HELD)
-        .select_related("pupil")
-        .order_by("-closed_at", "-id")[:limit]
+        .order_by("-closed_at", "-id")[:closed_limit]
     )
+    return Held(devices, counts["total"], evidence, counts["evidence"], closed)
 
 
 def device_for(access: SchoolAccess, code: UUID) -> Device | None:
@@ -150,18 +196,11 @@ def hidden_evidence_codes(access: SchoolAccess) -> list[str]:
     their codes."""
     if _asking.get():
         return []
-    # One read of the school's evidence devices and their concerns, then evidence_for's rule on
-    # those concerns (the same two questions it asks), rather than evidence_for's queries and
-    # two more around them.
-    evidence = list(
-        Device.objects.filter(school=access.school, is_evidence=True).values_list(
-            "code", "concern_code"
-        )
-    )
-    if not access.has(*EVIDENCE_ROLES):
-        return [str(code) for code, _concern in evidence]
-    visible = _visible_concern_codes(access, {str(c) for _code, c in evidence})
-    return [str(code) for code, concern in evidence if str(concern) not in visible]
+    evidence = Device.objects.filter(school=access.school, is_evidence=True)
+    if access.has(*EVIDENCE_ROLES):
+        # evidence_for's rule, turned round: one read of the devices it does not show.
+        evidence = evidence.exclude(_concern_visible(access))
+    return [str(code) for code in evidence.values_list("code", flat=True)]
 
 
 def searches(access: SchoolAccess, limit: int = LIST_LIMIT) -> tuple[list[Search], int]:

@@ -211,6 +211,51 @@ def test_pages_issue_the_same_queries_at_two_sizes(
     assert _count(client, url(name, personas)) == small
 
 
+def test_the_devices_held_page_asks_the_same_queries_with_or_without_evidence(
+    personas, client_for, confiscated, quarantine, guardian_of, django_assert_num_queries
+):
+    """At a school holding nothing, then at one holding confiscations and evidence, held,
+    released and with the police: the evidence rule is asked inside the device queries, once a
+    page, so no query is skipped for an empty list of evidence and none repeats for each list.
+    The accused DSL's page asks the same."""
+    from devices.services import custody, evidence
+
+    accused = make_member(personas.school, Role.DSL, "dsl2@oakfield.test", "Drew Second")
+    page = url("held", personas)
+    for who in (personas.dsl, accused):
+        client = client_for(who)
+        client.get(page)  # a new session's first request, and the school's settings, write
+        with django_assert_num_queries(9):
+            assert client.get(page).status_code == 200
+    for n in range(12):
+        device = confiscated()
+        if n % 3 == 0:
+            custody.device_release(
+                actor=personas.office,
+                device=device,
+                guardian=guardian_of(device.pupil),
+                other_name="",
+                other_reason="",
+                signature="Casey Carer",
+            )
+    allegation = log_concern(personas, category="staff_conduct", staff=[accused])
+    for n in range(4):
+        device = quarantine(allegation if n % 2 else None, bag=f"EB-{n}")
+        if n == 0:
+            evidence.evidence_to_police(
+                actor=personas.dsl, device=device, reference="CAD 1", officer="PC 1"
+            )
+    # The accused DSL knows only of the device held for the other pupil's concern.
+    for who, evidence_held in ((personas.dsl, b"(3)"), (accused, b"(1)")):
+        client = client_for(who)
+        client.get(page)
+        with django_assert_num_queries(9):
+            response = client.get(page)
+        assert b"Held as evidence " + evidence_held in response.content
+        assert (b"Sealed bag EB-1" in response.content) == (who == personas.dsl)
+        assert b"Confiscated (8)" in response.content
+
+
 def test_the_home_page_counts_with_the_same_queries_at_two_sizes(
     personas, client_for, grant, confiscated, quarantine
 ):
