@@ -1,7 +1,7 @@
 """Every read of concerns goes through here, scoped to the school and to what the role may see."""
 
 import datetime
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -22,6 +22,10 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
+# The concern list's pager, moved to esafety.paging for the other apps' long lists.
+from esafety.paging import RowsPage as RowsPage
+from esafety.paging import page_number as page_number
+from esafety.paging import rows_page as rows_page
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, Pupil, Role, School, User
 from incidents.categories import CHILD_PROTECTION, ONLINE_SAFETY_LEAD_CATEGORIES, Category
@@ -298,56 +302,6 @@ def with_steps_open(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
     return concerns.annotate(steps_open=_count_of(_open_required_steps()))
 
 
-@dataclass(frozen=True)
-class RowsPage:
-    """A page of a long list, numbered without counting the rows: it reads one row more than it
-    shows, which says whether there is a next page. Only the last page knows the total."""
-
-    rows: list
-    number: int
-    size: int
-    has_next: bool
-
-    def __iter__(self) -> Iterator:
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @property
-    def object_list(self) -> list:
-        return self.rows
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.rows else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * self.size + len(self.rows)
-
-    @property
-    def total(self) -> int | None:
-        """How many rows there are in all, when this page shows the last of them."""
-        return None if self.has_next else self.end_index
-
-
 def pupils_named(concerns: Sequence[Concern]) -> dict[int, list[str]]:
     """For a page of a list: each concern's pupils as "First Last (Year 5)", in the order they
     were named, in one query of three columns (no pupil rows built for a line of text)."""
@@ -362,22 +316,6 @@ def pupils_named(concerns: Sequence[Concern]) -> dict[int, list[str]]:
     for concern_id, first, last, year in links:
         named[concern_id].append(f"{first} {last} ({year})")
     return named
-
-
-def page_number(value: str | None) -> int:
-    """A page number from the query string: anything that is not a whole number from 1 is 1."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(number, 1), 10_000)
-
-
-def rows_page(qs: QuerySet, number: int, size: int) -> RowsPage:
-    """One page of `qs` by OFFSET, with one row more to know whether another page follows."""
-    start = (number - 1) * size
-    got = list(qs[start : start + size + 1])
-    return RowsPage(rows=got[:size], number=number, size=size, has_next=len(got) > size)
 
 
 def pupils_matching(*, school: School, query: str, limit: int = 10) -> list[Pupil]:
