@@ -78,7 +78,7 @@ class Dsl(SchoolMember):
 
     @task(2)
     def dashboard_list(self) -> None:
-        self.page(f"/s/{SCHOOL}/concerns/list/", "concern list")
+        self.page(f"/s/{SCHOOL}/concerns/all/", "concern list")
 
     @task(3)
     def concern(self) -> None:

@@ -382,7 +382,7 @@ def warm_up(base_url: str, fixture: dict) -> None:
     pages = {
         "dsl": [
             f"/s/{school}/concerns/",
-            f"/s/{school}/concerns/list/",
+            f"/s/{school}/concerns/all/",
             f"/s/{school}/concerns/{fixture['concerns'][0]}/",
             f"/s/{school}/pupils/{fixture['pupils'][0]}/chronology/",
             f"/s/{school}/audit/",
