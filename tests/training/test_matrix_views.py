@@ -3,6 +3,7 @@ DSL and the head; the governors by name and the staff as numbers for governors; 
 number of queries whatever the number of people."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from esafety.audit.models import AuditEvent
 from esafety.people.models import Membership, Role, User
 from tests.factories import PupilFactory
 from training.models import EventKind, Kind, TrainingRecord
+from training.selectors.matrix import build_matrix, filter_rows
 from training.services.events import event_record
 from training.services.records import session_record
 
@@ -173,3 +175,54 @@ def test_the_queries_do_not_grow_with_the_number_of_people(personas, client, cou
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def _people_shown(page: str) -> list[str]:
+    return re.findall(r'<tr data-person="[^"]+"><th scope="row">([^<]+)</th>', page)
+
+
+def test_the_matrix_shows_a_page_of_50_with_links_to_the_next_keeping_the_filters(
+    personas, client_for, courses
+):
+    _grow(personas, courses, 80)
+    client = client_for(personas.online_safety_lead)
+    first = client.get(_url(personas)).content.decode()
+    everyone = [r.person.name for r in build_matrix(school=personas.school).rows]
+    assert _people_shown(first) == everyone[:50]
+    assert "People 1 to 50; the CSV has them all" in first
+    assert 'href="?page=2"' in first
+    rest = client.get(_url(personas, query="?page=2")).content.decode()
+    assert _people_shown(rest) == everyone[50:100]
+    last = client.get(_url(personas, query="?page=3")).content.decode()
+    assert _people_shown(last) == everyone[100:]
+    assert f"People 101 to {len(everyone)} of {len(everyone)}" in last
+    assert "page=4" not in last and 'href="?page=2"' in last
+    # A filter stays in the pager's links and the exports'; a status filter pages the matching.
+    staff = client.get(_url(personas, query="?role=staff&status=missing")).content.decode()
+    matching = [
+        r.person.name
+        for r in filter_rows(
+            build_matrix(school=personas.school).rows, group="staff", state="missing"
+        )
+    ]
+    assert _people_shown(staff) == matching[:50] and len(matching) > 50
+    assert 'href="?role=staff&amp;status=missing&amp;page=2"' in staff
+    assert "matrix/csv/?role=staff&amp;status=missing" in staff
+    # The CSV keeps every row.
+    csv = b"".join(client.get(_url(personas, "matrix_csv")).streaming_content).decode()
+    assert len(csv.strip().splitlines()) == len(everyone) + 1
+
+
+@pytest.mark.parametrize("query", ["", "?page=2", "?role=staff&status=missing"])
+def test_a_page_of_the_matrix_asks_the_same_queries_at_two_sizes(
+    personas, client_for, courses, django_assert_num_queries, query
+):
+    client = client_for(personas.online_safety_lead)
+    _grow(personas, courses, 60)
+    client.get(_url(personas, query=query))
+    with django_assert_num_queries(10):
+        assert client.get(_url(personas, query=query)).status_code == 200
+    _grow(personas, courses, 200)
+    with django_assert_num_queries(10):
+        response = client.get(_url(personas, query=query))
+    assert len(_people_shown(response.content.decode())) == 50

@@ -100,10 +100,15 @@ def build_matrix(
     today: datetime.date | None = None,
     only: User | None = None,
     settings: TrainingSettings | None = None,
+    people: list[Person] | None = None,
 ) -> Matrix:
+    """`people`: the matrix of these people only (a page of people_of), reading only their
+    records; otherwise of everyone (or `only`)."""
     today = today or timezone.localdate()
     settings = settings or settings_read(school=school)
-    people = people_of(school=school, settings=settings, only=only)
+    page_of = people
+    if people is None:
+        people = people_of(school=school, settings=settings, only=only)
     courses = active_courses(school=school)
     chosen = set(settings.read_and_sign)
     documents = (
@@ -140,6 +145,8 @@ def build_matrix(
     )
     if only is not None:
         records = records.filter(person=only)
+    elif page_of is not None:
+        records = records.filter(person_id__in=[p.user.pk for p in page_of])
     for person_id, course_id, day, verified_at in records.values_list(
         "person_id", "course_id", "completed_on", "verified_at"
     ):

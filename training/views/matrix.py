@@ -4,11 +4,17 @@ The online safety lead, the DSL and the head see everyone by name. Governors see
 rows, and the staff's only as numbers. A member of staff sees their own row on their own page.
 """
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from esafety.csv_export import csv_download
+from esafety.paging import RowsPage, page_number, rows_page
 from esafety.people.access import SchoolAccess, school_view
 from training.models import Group
 from training.pdf import matrix_pdf_response
@@ -20,20 +26,30 @@ from training.selectors.matrix import (
     build_matrix,
     filter_rows,
 )
+from training.selectors.people import people_of
 from training.selectors.records import may_see_everyone, unverified
 from training.services.common import export_record, settings_for
+from training.validity import Cell
 from training.views.common import MATRIX_ROLES, ctx
 
-ROWS_SHOWN = 200
+# The page shows this many people at a time, in the matrix's order (by name); the CSV and the
+# PDF hold everyone the filters choose.
+PER_PAGE = 50
+
+
+def _filters(request: HttpRequest) -> tuple[str, str]:
+    group = request.GET.get("role", "")
+    state = request.GET.get("status", "")
+    return (
+        group if group in dict(ROLE_FILTERS) else "",
+        state if state in dict(STATUS_FILTERS) else "",
+    )
 
 
 def _view(request: HttpRequest, access: SchoolAccess) -> tuple[Matrix, list[Row], list, dict]:
     """The matrix as this reader may see it: (matrix, named rows, staff numbers, filters)."""
     matrix = build_matrix(school=access.school, settings=settings_for(school=access.school))
-    group = request.GET.get("role", "")
-    state = request.GET.get("status", "")
-    group = group if group in dict(ROLE_FILTERS) else ""
-    state = state if state in dict(STATUS_FILTERS) else ""
+    group, state = _filters(request)
     if may_see_everyone(access):
         rows = filter_rows(matrix.rows, group=group, state=state)
         staff_numbers: list = []
@@ -46,9 +62,72 @@ def _view(request: HttpRequest, access: SchoolAccess) -> tuple[Matrix, list[Row]
     return matrix, rows, staff_numbers, {"role": group, "status": state}
 
 
+def _page(
+    request: HttpRequest, access: SchoolAccess
+) -> tuple[Matrix, RowsPage, list, dict[str, str]]:
+    """One page of the matrix for someone who sees everyone by name: the cells worked out for
+    the page's people only, from their records only, unless a status is chosen (a person's
+    status is known only from their cells, so then everyone's are worked out and the page cut
+    from those that match). A governor's page is the whole board (a handful) and the staff's
+    numbers, as _view gives them."""
+    number = page_number(request.GET.get("page"))
+    group, state = _filters(request)
+    if not may_see_everyone(access):
+        matrix, rows, staff_numbers, filters = _view(request, access)
+        return matrix, rows_page(rows, number, PER_PAGE), staff_numbers, filters
+    settings = settings_for(school=access.school)
+    people = [
+        p
+        for p in people_of(school=access.school, settings=settings)
+        if not group or group in p.groups
+    ]
+    if state:
+        matrix = build_matrix(school=access.school, settings=settings, people=people)
+        page = rows_page(filter_rows(matrix.rows, state=state), number, PER_PAGE)
+    else:
+        chosen = rows_page(people, number, PER_PAGE)
+        matrix = build_matrix(school=access.school, settings=settings, people=chosen.rows)
+        page = RowsPage(matrix.rows, chosen.number, chosen.size, chosen.has_next)
+    return matrix, page, [], {"role": group, "status": state}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """A row of the matrix page: each cell's badge rendered once for each distinct cell (a
+    page of 50 people by a dozen columns holds few), not by an include per cell."""
+
+    code: str
+    name: str
+    cells: list[SafeString]
+
+
+def _rows(rows: list[Row]) -> list[MatrixRow]:
+    rendered: dict[Cell | None, SafeString] = {}
+
+    def html(cell: Cell | None) -> SafeString:
+        if cell not in rendered:
+            rendered[cell] = SafeString(render_to_string("training/_cell.html", {"cell": cell}))
+        return rendered[cell]
+
+    return [
+        MatrixRow(str(r.person.user.code), r.person.name, [html(c) for c in r.cells]) for r in rows
+    ]
+
+
+def _caption(page: RowsPage, noun: str) -> str:
+    """ "12 people", or on one of several pages "People 51 to 100; the CSV has them all" (and
+    "of 112" on the last, the one page that knows)."""
+    if not page.has_other_pages or not page.rows:
+        return f"{len(page.rows) if page.number == 1 else 0} {noun}"
+    shown = f"{noun.capitalize()} {page.start_index} to {page.end_index}"
+    if page.total is not None:
+        shown += f" of {page.total}"
+    return shown + "; the CSV has them all"
+
+
 @school_view(*MATRIX_ROLES)
 def matrix(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    m, rows, staff_numbers, filters = _view(request, access)
+    m, page, staff_numbers, filters = _page(request, access)
     waiting = unverified(access)[1] if may_see_everyone(access) else 0
     return render(
         request,
@@ -56,16 +135,17 @@ def matrix(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         ctx(
             access,
             matrix=m,
-            rows=rows[:ROWS_SHOWN],
-            rows_total=len(rows),
-            rows_shown=ROWS_SHOWN,
+            rows=_rows(page.rows),
+            page=page,
+            caption=_caption(page, "people" if may_see_everyone(access) else "governors"),
             staff_numbers=list(zip(m.columns, staff_numbers, strict=False)),
             names_of_all=may_see_everyone(access),
             filters=filters,
             role_filters=ROLE_FILTERS if may_see_everyone(access) else _governor_filters(),
             status_filters=STATUS_FILTERS,
             waiting=waiting,
-            query=request.GET.urlencode(),
+            # The filters, for the exports' links and the pager's (which adds its page).
+            query=urlencode({k: v for k, v in filters.items() if v}),
         ),
     )
 
