@@ -4,12 +4,14 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from devices.models import ExceptionReason, HandIn, PhoneException
+from esafety.paging import RowsPage, rows_page
 from esafety.people.models import Pupil, School
 
-DESK_LIMIT = 60
+# A page of the desk: a tablet's screen or two. The search finds anyone else.
+DESK_PAGE = 25
 REVIEW_AHEAD = datetime.timedelta(days=14)
 
 
@@ -31,12 +33,12 @@ def current_exception(pupil: Pupil, day: datetime.date) -> PhoneException | None
 @dataclass
 class DeskRow:
     pupil: Pupil
-    exception: PhoneException
+    medical: bool  # a medical exception today: the phone stays with the pupil
     hand_in: HandIn | None
 
     @property
     def state(self) -> str:
-        if self.exception.is_medical:
+        if self.medical:
             return "medical"
         if self.hand_in is None:
             return "not_in"
@@ -45,45 +47,49 @@ class DeskRow:
 
 @dataclass
 class Desk:
-    rows: list[DeskRow]
+    page: RowsPage  # of DeskRow
     expected: int  # pupils whose phone comes to the desk today (not medical)
     handed_in: int
     still_held: int
-    more: bool  # more pupils match than the rows shown: search by name or class
+
+    @property
+    def rows(self) -> list[DeskRow]:
+        return self.page.rows
+
+    @property
+    def more(self) -> bool:  # more pupils match than the rows shown: search, or the next page
+        return self.page.has_next
 
 
-def desk(*, school: School, day: datetime.date, query: str = "") -> Desk:
-    """Today's desk: every pupil with a current exception, searchable by name or class. Three
-    queries whatever the size of the school: the rows shown, their hand-ins, the day's counts."""
-    exceptions = (
-        PhoneException.objects.filter(_current(day), school=school, pupil__left_date__isnull=True)
-        .select_related("pupil", "pupil__school_class")
-        .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "-reason")
+def desk(*, school: School, day: datetime.date, query: str = "", page: int = 1) -> Desk:
+    """Today's desk: a page of the pupils with a current exception, by name, searchable by name
+    or class. Paged by pupil, not by exception, so a pupil with two (medical and another) is one
+    row on one page. Four queries whatever the size of the school: the page of pupils (each
+    with whether one of their exceptions is medical), their hand-ins, the day's counts in two."""
+    current = PhoneException.objects.filter(_current(day), pupil=OuterRef("pk"))
+    pupils = (
+        Pupil.objects.filter(Exists(current), school=school, left_date__isnull=True)
+        .annotate(medical=Exists(current.filter(reason=ExceptionReason.MEDICAL)))
+        .select_related("school_class")
+        .order_by("last_name", "first_name", "id")
     )
     for word in query.split()[:3]:
-        exceptions = exceptions.filter(
-            Q(pupil__first_name__icontains=word)
-            | Q(pupil__last_name__icontains=word)
-            | Q(pupil__school_class__name__icontains=word)
+        pupils = pupils.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(school_class__name__icontains=word)
         )
-    seen: dict[int, PhoneException] = {}
-    shown = list(exceptions[: DESK_LIMIT + 1])
-    for e in shown:  # one row per pupil, the medical exception winning
-        if e.pupil_id not in seen or e.is_medical:
-            seen[e.pupil_id] = e
-    pupils = list(seen.values())[:DESK_LIMIT]
+    shown = rows_page(pupils, page, DESK_PAGE)
     hand_ins = {
-        h.pupil_id: h
-        for h in HandIn.objects.filter(day=day, pupil_id__in=[e.pupil_id for e in pupils])
+        h.pupil_id: h for h in HandIn.objects.filter(day=day, pupil_id__in=[p.pk for p in shown])
     }
-    rows = [DeskRow(e.pupil, e, hand_ins.get(e.pupil_id)) for e in pupils]
+    rows = [DeskRow(p, p.medical, hand_ins.get(p.pk)) for p in shown]
     counts = counts_for_day(school=school, day=day)
     return Desk(
-        rows=rows,
+        page=RowsPage(rows, shown.number, shown.size, shown.has_next),
         expected=counts["expected"],
         handed_in=counts["handed_in"],
         still_held=counts["still_held"],
-        more=len(shown) > DESK_LIMIT,
     )
 
 
@@ -99,25 +105,28 @@ def counts_for_day(*, school: School, day: datetime.date) -> dict[str, int]:
         .distinct()
         .count()
     )
-    day_ins = HandIn.objects.filter(school=school, day=day)
-    return {
-        "expected": expected,
-        "handed_in": day_ins.count(),
-        "still_held": day_ins.filter(returned_at__isnull=True).count(),
-    }
+    day_ins = HandIn.objects.filter(school=school, day=day).aggregate(
+        handed_in=Count("pk"), still_held=Count("pk", filter=Q(returned_at__isnull=True))
+    )
+    return {"expected": expected, **day_ins}
 
 
 def desk_pupil(*, school: School, code: UUID) -> Pupil | None:
     return Pupil.objects.filter(school=school, code=code).first()
 
 
-def exceptions_list(*, school: School, limit: int = 100) -> tuple[list[PhoneException], int]:
+# A page of the exceptions register, the reviews due soonest first.
+REGISTER_PAGE = 50
+
+
+def exceptions_list(*, school: School, page: int = 1) -> RowsPage:
+    """A page of the register, numbered without counting it (one query)."""
     qs = (
         PhoneException.objects.filter(school=school, ended_on__isnull=True)
-        .select_related("pupil", "pupil__school_class", "granted_by")
+        .select_related("pupil", "pupil__school_class")
         .order_by("review_due", "id")
     )
-    return list(qs[:limit]), qs.count()
+    return rows_page(qs, page, REGISTER_PAGE)
 
 
 def reviews_due(*, school: School, today: datetime.date) -> int:

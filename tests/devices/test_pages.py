@@ -3,6 +3,7 @@ else, never the accused), the concern page's panel, the forms, and constant quer
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from devices.models import Device, HandIn
 from devices.services import desk, searches
 from esafety.audit.selectors import audit_events_for_school
 from esafety.people.access import school_access
-from esafety.people.models import Role
+from esafety.people.models import Role, SchoolClass
 from tests.conftest import make_member
 from tests.devices.conftest import log_concern
 from tests.factories import PupilFactory
@@ -335,3 +336,84 @@ def test_a_devices_page_issues_the_same_queries_whatever_its_chain(
     for n in range(10):
         custody.device_move(actor=personas.office, device=device, place=f"Drawer {n}")
     assert _count(client, url("device", personas, device.code)) == small
+
+
+def _names(content: bytes) -> list[str]:
+    return re.findall(r"<strong>([^<]+)</strong>", content.decode())
+
+
+def test_the_desk_shows_a_page_of_pupils_by_name_and_keeps_the_page_and_search(
+    personas, client_for, grant
+):
+    from devices.selectors.desk import DESK_PAGE
+
+    six = SchoolClass.objects.create(school=personas.school, name="6 Oak", year_group="Year 6")
+    pupils = [
+        PupilFactory(school=personas.school, last_name=f"Pupil{n:02d}", school_class=six)
+        for n in range(DESK_PAGE + 5)
+    ]
+    for pupil in pupils:
+        grant(pupil)
+    grant(pupils[0], reason="medical")  # two exceptions: still one line, the medical one
+    everyone = [f"{p.last_name}, {p.first_name}" for p in pupils]
+    client = client_for(personas.office)
+    first = client.get(url("desk", personas))
+    assert _names(first.content) == everyone[:DESK_PAGE]
+    assert b'data-testid="desk-more"' in first.content and b'href="?page=2"' in first.content
+    assert b'data-state="medical"' in first.content
+    second = client.get(url("desk", personas) + "?q=6+Oak&page=2")
+    assert _names(second.content) == everyone[DESK_PAGE:]
+    assert b'href="?q=6+Oak&amp;page=1"' in second.content
+    assert b'data-testid="desk-more"' not in second.content
+    # Checking a phone in from the second page comes back to it, search and all.
+    response = client.post(
+        url("check_in", personas, pupils[-1].code), {"q": "6 Oak", "page": "2", "condition": ""}
+    )
+    assert response.status_code == 302 and response.url.endswith("?q=6+Oak&page=2")
+    assert HandIn.objects.filter(pupil=pupils[-1]).exists()
+
+
+def test_the_register_shows_a_page_by_review_due_without_counting_it(
+    personas, client_for, grant, django_assert_num_queries
+):
+    from devices.selectors.desk import REGISTER_PAGE
+
+    today = datetime.date.today()
+    made = [grant(review_due=today + datetime.timedelta(days=n)) for n in range(REGISTER_PAGE + 3)]
+    client = client_for(personas.office)
+    client.get(url("exceptions", personas))
+    with django_assert_num_queries(4):
+        first = client.get(url("exceptions", personas)).content.decode()
+    assert first.count("<tr>") == REGISTER_PAGE + 1  # and the header's
+    assert str(made[0].code) in first and str(made[REGISTER_PAGE].code) not in first
+    assert 'href="?page=2"' in first
+    rest = client.get(url("exceptions", personas) + "?page=2").content.decode()
+    assert str(made[REGISTER_PAGE].code) in rest and 'href="?page=1"' in rest
+    assert 'href="?page=3"' not in rest
+
+
+def _grant_some(grant, personas, n):
+    for i in range(n):
+        pupil = grant().pupil
+        if i % 2:
+            desk.phone_check_in(actor=personas.office, pupil=pupil)
+
+
+@pytest.mark.parametrize("name, queries", [("desk", 7), ("exceptions", 4)])
+def test_the_desk_and_register_ask_the_same_queries_beyond_a_page(
+    personas, client_for, grant, django_assert_num_queries, name, queries
+):
+    """Three pupils, then 63: more than a page of each, in the same queries, and a page
+    shown."""
+    client = client_for(personas.office)
+    _grant_some(grant, personas, 3)
+    client.get(url(name, personas))
+    with django_assert_num_queries(queries):
+        assert client.get(url(name, personas)).status_code == 200
+    _grant_some(grant, personas, 60)
+    with django_assert_num_queries(queries):
+        big = client.get(url(name, personas))
+    from devices.selectors.desk import DESK_PAGE, REGISTER_PAGE
+
+    shown = big.content.count(b'data-testid="desk-row"') or big.content.count(b"<tr>") - 1
+    assert shown == (DESK_PAGE if name == "desk" else REGISTER_PAGE)
