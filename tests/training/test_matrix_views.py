@@ -220,9 +220,26 @@ def test_a_page_of_the_matrix_asks_the_same_queries_at_two_sizes(
     client = client_for(personas.online_safety_lead)
     _grow(personas, courses, 60)
     client.get(_url(personas, query=query))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(_url(personas, query=query)).status_code == 200
     _grow(personas, courses, 200)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(_url(personas, query=query))
     assert len(_people_shown(response.content.decode())) == 50
+
+
+def test_the_matrix_writes_each_cell_as_the_cell_template_does():
+    from django.template.loader import render_to_string
+
+    from training.validity import Cell, State
+    from training.views.matrix import cell_html
+
+    day = datetime.date(2026, 3, 9)
+    cells = [None] + [
+        Cell(state, expires_on=expires, due_on=due, awaiting_check=awaiting)
+        for state in State.values
+        for expires, due in ((None, None), (day, None), (None, day), (day, day))
+        for awaiting in (False, True)
+    ]
+    for cell in cells:
+        assert cell_html(cell) == render_to_string("training/_cell.html", {"cell": cell}), cell

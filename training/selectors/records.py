@@ -36,13 +36,21 @@ def my_records(access: SchoolAccess) -> QuerySet[TrainingRecord]:
     return records_visible(access).filter(person=access.user)
 
 
-def unverified(access: SchoolAccess) -> tuple[list[TrainingRecord], int]:
-    """Records waiting for a check (not the reader's own: someone else checks those), the
-    oldest first, at most UNVERIFIED_SHOWN, and how many there are."""
-    waiting = (
+def _waiting(access: SchoolAccess) -> QuerySet[TrainingRecord]:
+    return (
         records_visible(access)
         .filter(verified_at__isnull=True, rejected_at__isnull=True)
         .exclude(person=access.user)
-        .order_by("created_at", "id")
     )
+
+
+def unverified(access: SchoolAccess) -> tuple[list[TrainingRecord], int]:
+    """Records waiting for a check (not the reader's own: someone else checks those), the
+    oldest first, at most UNVERIFIED_SHOWN, and how many there are."""
+    waiting = _waiting(access).order_by("created_at", "id")
     return list(waiting[:UNVERIFIED_SHOWN]), waiting.count()
+
+
+def unverified_count(access: SchoolAccess) -> int:
+    """How many records unverified() would say wait for a check (the matrix's notice)."""
+    return _waiting(access).count()

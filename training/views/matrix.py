@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from esafety.csv_export import csv_download
@@ -27,7 +28,7 @@ from training.selectors.matrix import (
     filter_rows,
 )
 from training.selectors.people import people_of
-from training.selectors.records import may_see_everyone, unverified
+from training.selectors.records import may_see_everyone, unverified_count
 from training.services.common import export_record, settings_for
 from training.validity import Cell
 from training.views.common import MATRIX_ROLES, ctx
@@ -93,24 +94,44 @@ def _page(
 
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
-    """A row of the matrix page: each cell's badge rendered once for each distinct cell (a
-    page of 50 people by a dozen columns holds few), not by an include per cell."""
+    """A row of the matrix page, its cells joined here (each distinct cell written once), not
+    by an include and a lookup per cell."""
 
     code: str
     name: str
-    cells: list[SafeString]
+    cells: SafeString  # the row's <td> elements
+
+
+def cell_html(cell: Cell | None) -> str:
+    """What training/_cell.html renders for the cell (a test holds the two together), written
+    here: a page has dozens of distinct cells (each lapse and due date), and rendering the
+    template for each was a third of the page's time."""
+    if cell is None:
+        return '<span class="text-body-secondary" aria-label="not required">–</span>\n'
+    html = (
+        f'<span class="badge {escape(cell.css)}" data-state="{escape(cell.state)}">'
+        f"{escape(cell.label)}</span>"
+    )
+    if cell.expires_on:
+        html += f'<span class="d-block small">lapses {date_format(cell.expires_on, "j M Y")}</span>'
+    elif cell.due_on:
+        html += f'<span class="d-block small">due {date_format(cell.due_on, "j M Y")}</span>'
+    if cell.awaiting_check:
+        html += '<span class="d-block small fst-italic">awaiting check</span>'
+    return html + "\n"
 
 
 def _rows(rows: list[Row]) -> list[MatrixRow]:
-    rendered: dict[Cell | None, SafeString] = {}
+    rendered: dict[Cell | None, str] = {}
 
-    def html(cell: Cell | None) -> SafeString:
+    def td(cell: Cell | None) -> str:
         if cell not in rendered:
-            rendered[cell] = SafeString(render_to_string("training/_cell.html", {"cell": cell}))
+            rendered[cell] = f"<td>{cell_html(cell)}</td>"
         return rendered[cell]
 
     return [
-        MatrixRow(str(r.person.user.code), r.person.name, [html(c) for c in r.cells]) for r in rows
+        MatrixRow(str(r.person.user.code), r.person.name, SafeString("".join(map(td, r.cells))))
+        for r in rows
     ]
 
 
@@ -128,7 +149,7 @@ def _caption(page: RowsPage, noun: str) -> str:
 @school_view(*MATRIX_ROLES)
 def matrix(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     m, page, staff_numbers, filters = _page(request, access)
-    waiting = unverified(access)[1] if may_see_everyone(access) else 0
+    waiting = unverified_count(access) if may_see_everyone(access) else 0
     return render(
         request,
         "training/matrix.html",
