@@ -6,8 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from esafety.people.models import School
-from filtering.models import ReportAcknowledgement, RoleKind
-from filtering.periods import due_weeks
+from filtering.models import RoleKind
 from filtering.selectors import status
 from filtering.services.common import current_roles
 
@@ -33,24 +32,14 @@ class FilteringFigures:
 def figures(*, school: School, start: datetime.date, end: datetime.date) -> FilteringFigures:
     current = current_roles(school)
     counts = status.period_counts(school=school, start=start, end=end)
-    settings = status.settings_of(school)
-    first = status.reports_first_week(school, settings)
-    # The weeks that began in the period and had ended by its last day.
-    weeks = [w for w in due_weeks(first, end + datetime.timedelta(days=1)) if w >= start]
-    acknowledged = (
-        ReportAcknowledgement.objects.filter(
-            school=school, week_start__gte=weeks[-1], week_start__lte=weeks[0]
-        ).count()
-        if weeks
-        else 0
-    )
+    due, acknowledged = status.reports_in_period(school=school, start=start, end=end)
     review = status.review_status(school=school, today=end)
     return FilteringFigures(
         start=start,
         end=end,
         roles_named={label: kind in current for kind, label in RoleKind.choices},
         failed_open_at_end=status.open_task_count(school=school),
-        reports_due=len(weeks),
+        reports_due=due,
         reports_acknowledged=acknowledged,
         review_state=review.label,
         review_next_due=review.next_due,

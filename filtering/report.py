@@ -22,10 +22,8 @@ from filtering.models import (
     DecisionAction,
     DeviceType,
     Outcome,
-    ReportAcknowledgement,
     RoleKind,
 )
-from filtering.periods import due_weeks
 from filtering.selectors import status
 from filtering.services.common import current_roles
 
@@ -93,26 +91,12 @@ def filtering_section(*, school: School, start: datetime.date, end: datetime.dat
         ),
         row_totals=True,
     )
-    settings = status.settings_of(school)
-    weeks = [
-        w
-        for w in due_weeks(
-            status.reports_first_week(school, settings), end + datetime.timedelta(days=1)
-        )
-        if w >= start
-    ]
-    acknowledged = (
-        ReportAcknowledgement.objects.filter(
-            school=school, week_start__gte=weeks[-1], week_start__lte=weeks[0]
-        ).count()
-        if weeks
-        else 0
-    )
+    due, acknowledged = status.reports_in_period(school=school, start=start, end=end)
     reports = CountTable(
         key="reports",
         title="Weekly monitoring reports",
         columns=("Acknowledged", "Not acknowledged"),
-        rows=(Row("Weeks due in the period", (acknowledged, len(weeks) - acknowledged)),),
+        rows=(Row("Weeks due in the period", (acknowledged, due - acknowledged)),),
         row_totals=True,
         column_totals=False,
     )

@@ -161,6 +161,22 @@ def review_status(*, school: School, today: datetime.date) -> ReviewStatus:
     return ReviewStatus(state, signed, pending, next_due)
 
 
+def reports_in_period(
+    *, school: School, start: datetime.date, end: datetime.date
+) -> tuple[int, int]:
+    """The weekly monitoring reports due in a period (the weeks that began in it and had ended
+    by its last day) and how many of them were acknowledged: the figures and the governors'
+    report count them the same way."""
+    first = reports_first_week(school, settings_of(school))
+    weeks = [w for w in due_weeks(first, end + datetime.timedelta(days=1)) if w >= start]
+    if not weeks:
+        return 0, 0
+    acknowledged = ReportAcknowledgement.objects.filter(
+        school=school, week_start__gte=weeks[-1], week_start__lte=weeks[0]
+    ).count()
+    return len(weeks), acknowledged
+
+
 def open_task_count(*, school: School) -> int:
     return CheckTask.objects.filter(school=school, resolved_at__isnull=True).count()
 
