@@ -295,7 +295,8 @@ def test_no_role_but_the_opening_roles_changes_what_a_member_may_open(personas):
 
     from esafety.people.access import SchoolAccess
     from esafety.people.models import Role
-    from incidents.selectors import OPENING_ROLES, _visible_parts
+    from incidents.selectors import OPENING_ROLES
+    from incidents.selectors.visibility import _visible_parts
 
     others = [r for r in Role.values if r not in OPENING_ROLES]
     assert others

@@ -1,0 +1,94 @@
+"""One concern, with everything its page shows, and the records an action on it names."""
+
+from uuid import UUID
+
+from django.db.models import (
+    Prefetch,
+    prefetch_related_objects,
+)
+
+from esafety.people.access import SchoolAccess
+from esafety.people.models import User
+from incidents.categories import Category
+from incidents.models import (
+    Attachment,
+    Concern,
+    ConcernPupil,
+    ProcedureStep,
+    TimelineEntry,
+)
+from incidents.selectors.visibility import concerns_for
+
+
+def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
+    """One concern with everything its page shows (its pupils, the staff named, its steps,
+    referrals, evidence and timeline, oldest entry first), in a number of queries that does not
+    grow with its history."""
+    try:
+        concern = (
+            concerns_for(access)
+            .prefetch_related(
+                Prefetch(
+                    "pupil_links",
+                    queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
+                ),
+                "staff_links",
+                "steps",
+                "referrals",
+                "attachments",
+                Prefetch("entries", queryset=TimelineEntry.objects.order_by("at", "id")),
+            )
+            # The code is unique: no ORDER BY for a single row.
+            .get(code=code)
+        )
+    except Concern.DoesNotExist:
+        return None
+    # concerns_for keeps to the member's school, so the concern's school is that one (already
+    # loaded with the membership), not another join.
+    concern.school = access.school
+    if concern.category == Category.NUDES:
+        # Only a sharing-nudes concern has the five questions' answers (procedure.nudes_review).
+        prefetch_related_objects([concern], "nudes_answers")
+    entries = concern.entries.all()
+    # An entry corrects another of the same concern (concern_correct refuses any other), which
+    # is in this list already: linked here rather than joined a second time.
+    by_pk = {e.pk: e for e in entries}
+    for entry in entries:
+        if entry.corrects_id in by_pk:
+            entry.corrects = by_pk[entry.corrects_id]
+    _name_members(concern)
+    return concern
+
+
+def _name_members(concern: Concern) -> None:
+    # The page names a handful of members of staff, most of them many times (who logged it and
+    # acknowledged it, who did each step, wrote each entry, recorded each referral, added each
+    # file, and the staff involved): all of them read in one query and set on each row, rather
+    # than a join of the whole user row into every list.
+    named: list[tuple[object, tuple[str, ...]]] = [
+        (concern, ("reported_by", "acknowledged_by", "closed_by")),
+        *((link, ("user",)) for link in concern.staff_links.all()),
+        *((step, ("done_by",)) for step in concern.steps.all()),
+        *((referral, ("recorded_by",)) for referral in concern.referrals.all()),
+        *((attachment, ("uploaded_by",)) for attachment in concern.attachments.all()),
+        *((entry, ("author",)) for entry in concern.entries.all()),
+    ]
+    ids = {getattr(row, f"{field}_id") for row, fields in named for field in fields}
+    members = User.objects.in_bulk(ids - {None})
+    for row, fields in named:
+        for field in fields:
+            member_id = getattr(row, f"{field}_id")
+            if member_id is not None:
+                setattr(row, field, members[member_id])
+
+
+def attachment_of(concern: Concern, code: UUID) -> Attachment | None:
+    return Attachment.objects.filter(concern=concern, code=code).first()
+
+
+def step_of(concern: Concern, key: str) -> ProcedureStep | None:
+    return ProcedureStep.objects.filter(concern=concern, key=key).first()
+
+
+def entry_of(concern: Concern, code: UUID) -> TimelineEntry | None:
+    return TimelineEntry.objects.filter(concern=concern, code=code).first()
