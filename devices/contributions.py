@@ -35,15 +35,15 @@ def _evidence_panel(access: SchoolAccess, concern) -> dict | None:
     }
 
 
-def _dashboard_panel(access: SchoolAccess, concerns) -> dict | None:
+def _dashboard_panel(access: SchoolAccess, school) -> dict | None:
     """On the DSL's dashboard: how many devices are held as evidence, with a link to them. The
-    DSL only (the same roles as the devices-held page's evidence), and only of the concerns the
-    dashboard says this member may open; one query."""
-    from devices.selectors.held import EVIDENCE_ROLES, evidence_held_among
+    DSL only (the same roles as the devices-held page's evidence), by the same rule as every
+    other count of evidence (evidence_held_count)."""
+    from devices.selectors.held import EVIDENCE_ROLES, evidence_held_count
 
     if not access.has(*EVIDENCE_ROLES):
         return None
-    return {"held": evidence_held_among(access, concerns)}
+    return {"held": evidence_held_count(access)}
 
 
 def _demo(demo) -> None:

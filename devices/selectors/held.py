@@ -177,20 +177,6 @@ def evidence_held_count(access: SchoolAccess) -> int:
     return evidence_for(access).filter(status=DeviceStatus.HELD).count()
 
 
-def evidence_held_among(access: SchoolAccess, concerns: QuerySet) -> int:
-    """Evidence devices held for one of `concerns`: the concerns this member may open, as the
-    concerns app's page passes them (its own rule, not yet run), so the count is one query. The
-    same answer as evidence_held_count, which finds those concerns through the audit trail."""
-    if not access.has(*EVIDENCE_ROLES):
-        return 0
-    return Device.objects.filter(
-        school=access.school,
-        is_evidence=True,
-        status=DeviceStatus.HELD,
-        concern_code__in=concerns.order_by().values("code"),
-    ).count()
-
-
 def hidden_evidence_codes(access: SchoolAccess) -> list[str]:
     """Evidence devices of the school this member may not know of, as the audit trail spells
     their codes."""

@@ -216,12 +216,8 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "awaiting": _awaiting(access),
             # Open concerns by status are counted already: the last column is this one.
             "awaiting_total": open_table["totals"][OPEN_STATUSES.index(Status.AWAITING_AGENCY)],
-            # Other apps' sections (devices held as evidence), each deciding for itself. Their
-            # record is the concerns this member may open (not yet run): a panel counts its own
-            # rows against the one rule about concerns in its one query.
-            "panels": contributions.panels(
-                "incidents:dashboard", access, selectors.concerns_for(access)
-            ),
+            # Other apps' sections (devices held as evidence), each deciding for itself.
+            "panels": contributions.panels("incidents:dashboard", access, access.school),
         },
     )
 
