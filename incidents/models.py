@@ -107,9 +107,14 @@ class Concern(TimeStampedModel):
         concerns a school, collide about once in twenty thousand schools; the code stays the
         unique key.
         """
-        value = self.code.int >> 88
-        chars = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(35, -1, -5))
-        return f"C-{chars[:4]}-{chars[4:]}"
+        return reference_of(self.code)
+
+
+def reference_of(code: uuid.UUID) -> str:
+    """Concern.reference, for a row read without its model."""
+    value = code.int >> 88
+    chars = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(35, -1, -5))
+    return f"C-{chars[:4]}-{chars[4:]}"
 
 
 class PupilRole(models.TextChoices):

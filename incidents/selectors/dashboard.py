@@ -2,19 +2,20 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import (
     Case,
     Count,
     Exists,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Value,
     When,
 )
 
+from esafety.baked import Values, baked
 from esafety.people.access import SchoolAccess
 from incidents.categories import CHILD_PROTECTION
 from incidents.models import (
@@ -23,21 +24,27 @@ from incidents.models import (
     Referral,
     Status,
 )
-from incidents.selectors.lists import ROW_FIELDS, _open_required_steps, with_steps_open
-from incidents.selectors.visibility import concerns_for
+from incidents.selectors.lists import _open_required_steps, with_steps_open
+from incidents.selectors.visibility import (
+    VisibilityShape,
+    baked_access,
+    concerns_for,
+    visibility_shape,
+)
 
 
 def _unacknowledged(access: SchoolAccess) -> QuerySet[Concern]:
     return concerns_for(access).filter(status=Status.REPORTED)
 
 
-def unacknowledged(access: SchoolAccess, limit: int) -> list[Concern]:
-    """The first `limit` concerns nobody has acknowledged yet: a child at immediate risk first,
-    then child protection before the rest, then the oldest."""
-    return list(
-        _unacknowledged(access)
-        .select_related("reported_by")
-        .only(*ROW_FIELDS, "reported_by__full_name", "reported_by__email")
+# A row of the dashboard's short lists: what its line shows, no more.
+GLANCE_FIELDS = ("id", "code", "category", "immediate_risk", "created_at")
+
+
+@baked
+def _unacknowledged_rows(shape: VisibilityShape, v: Values) -> QuerySet:
+    return (
+        _unacknowledged(baked_access(shape, v))
         .annotate(
             child_protection=Case(
                 When(category__in=CHILD_PROTECTION, then=Value(1)),
@@ -45,7 +52,17 @@ def unacknowledged(access: SchoolAccess, limit: int) -> list[Concern]:
                 output_field=IntegerField(),
             )
         )
-        .order_by("-immediate_risk", "-child_protection", "created_at", "id")[:limit]
+        .order_by("-immediate_risk", "-child_protection", "created_at", "id")
+        .values(*GLANCE_FIELDS, "reported_by__full_name", "reported_by__email")
+    )
+
+
+def unacknowledged(access: SchoolAccess, limit: int) -> list[dict]:
+    """The first `limit` concerns nobody has acknowledged yet (GLANCE_FIELDS and who reported
+    it): a child at immediate risk first, then child protection before the rest, then the
+    oldest."""
+    return _unacknowledged_rows.rows(
+        visibility_shape(access), limit=limit, school=access.school.pk, user=access.user.pk
     )
 
 
@@ -64,23 +81,14 @@ class OpenCounts:
     with_steps_outstanding: int = 0
 
 
-def open_counts(access: SchoolAccess, now: datetime.datetime, *, steps: bool = False) -> OpenCounts:
-    """Open concerns counted by (category, status), and of the unacknowledged ones how many are
-    past their escalation time and how many have a child at immediate risk: one aggregate over
-    the school's open concerns, so the dashboard says so even of those its short lists leave
-    out. With `steps`, also how many have a required step still to do (an EXISTS per open
-    concern, on the step table's concern index)."""
-    school = access.school
-    # The clocks the escalation task runs on: "overdue" here means "escalated".
-    overdue = Q(
-        immediate_risk=True,
-        created_at__lte=now - datetime.timedelta(minutes=school.immediate_risk_escalation_minutes),
-    ) | Q(
-        immediate_risk=False,
-        created_at__lte=now - datetime.timedelta(minutes=school.escalation_minutes),
+@baked
+def _open_count_rows(shape: tuple[VisibilityShape, bool], v: Values) -> QuerySet:
+    visible, steps = shape
+    overdue = Q(immediate_risk=True, created_at__lte=v.risk_due) | Q(
+        immediate_risk=False, created_at__lte=v.due
     )
     rows = (
-        concerns_for(access)
+        concerns_for(baked_access(visible, v))
         .filter(status__in=OPEN_STATUSES)
         .order_by()
         .values("category", "status")
@@ -92,6 +100,24 @@ def open_counts(access: SchoolAccess, now: datetime.datetime, *, steps: bool = F
     )
     if steps:
         rows = rows.annotate(with_steps=Count("id", filter=Q(Exists(_open_required_steps()))))
+    return rows
+
+
+def open_counts(access: SchoolAccess, now: datetime.datetime, *, steps: bool = False) -> OpenCounts:
+    """Open concerns counted by (category, status), and of the unacknowledged ones how many are
+    past their escalation time and how many have a child at immediate risk: one aggregate over
+    the school's open concerns, so the dashboard says so even of those its short lists leave
+    out. With `steps`, also how many have a required step still to do (an EXISTS per open
+    concern, on the step table's concern index)."""
+    school = access.school
+    # The clocks the escalation task runs on: "overdue" here means "escalated".
+    rows = _open_count_rows.rows(
+        (visibility_shape(access), steps),
+        school=school.pk,
+        user=access.user.pk,
+        risk_due=now - datetime.timedelta(minutes=school.immediate_risk_escalation_minutes),
+        due=now - datetime.timedelta(minutes=school.escalation_minutes),
+    )
     by_category_status: dict[tuple[str, str], int] = {}
     waiting = late = at_risk = with_steps = 0
     for r in rows:
@@ -104,30 +130,56 @@ def open_counts(access: SchoolAccess, now: datetime.datetime, *, steps: bool = F
     return OpenCounts(by_category_status, UnacknowledgedCounts(waiting, late, at_risk), with_steps)
 
 
-def steps_outstanding(access: SchoolAccess, limit: int = 10) -> list[Concern]:
-    """Open concerns with required procedure steps still to do (oldest first, at most `limit`,
-    each with `steps_open`), in one query; `open_counts` says how many there are in all."""
-    qs = (
-        concerns_for(access).filter(status__in=OPEN_STATUSES).filter(Exists(_open_required_steps()))
+@baked
+def _outstanding_rows(shape: VisibilityShape, v: Values) -> QuerySet:
+    rows = with_steps_open(
+        concerns_for(baked_access(shape, v))
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Exists(_open_required_steps()))
+        .order_by("created_at", "id")
     )
-    return list(with_steps_open(qs.only(*ROW_FIELDS).order_by("created_at", "id"))[:limit])
+    return cast(QuerySet, rows.values(*GLANCE_FIELDS, "steps_open"))
 
 
-def awaiting_agency(access: SchoolAccess, limit: int) -> list[Concern]:
-    """The first `limit` concerns waiting on an outside agency, longest waiting first, with the
-    referrals made (one more query). The dashboard's open counts say how many there are."""
-    return list(
-        concerns_for(access)
+def steps_outstanding(access: SchoolAccess, limit: int = 10) -> list[dict]:
+    """Open concerns with required procedure steps still to do (GLANCE_FIELDS and
+    `steps_open`), oldest first, at most `limit`, in one query; `open_counts` says how many
+    there are in all."""
+    return _outstanding_rows.rows(
+        visibility_shape(access), limit=limit, school=access.school.pk, user=access.user.pk
+    )
+
+
+@baked
+def _awaiting_rows(shape: VisibilityShape, v: Values) -> QuerySet:
+    rows = (
+        concerns_for(baked_access(shape, v))
         .filter(status=Status.AWAITING_AGENCY)
-        .only(*ROW_FIELDS, "updated_at")
-        .prefetch_related(
-            Prefetch(
-                "referrals",
-                queryset=Referral.objects.filter(referred=True).order_by("referred_on", "id"),
-            )
-        )
-        .order_by("updated_at", "id")[:limit]
+        .order_by("updated_at", "id")
     )
+    return cast(QuerySet, rows.values(*GLANCE_FIELDS))
+
+
+@baked
+def _referral_rows(shape: None, v: Values) -> QuerySet:
+    return (
+        Referral.objects.filter(referred=True, concern_id__in=v.concerns)
+        .order_by("referred_on", "id")
+        .values("concern_id", "agency", "referred_on")
+    )
+
+
+def awaiting_agency(access: SchoolAccess, limit: int) -> list[tuple[dict, list[dict]]]:
+    """The first `limit` concerns waiting on an outside agency (GLANCE_FIELDS), longest
+    waiting first, each with the referrals made (one more query). The dashboard's open counts
+    say how many there are."""
+    concerns = _awaiting_rows.rows(
+        visibility_shape(access), limit=limit, school=access.school.pk, user=access.user.pk
+    )
+    made: dict[int, list[dict]] = {c["id"]: [] for c in concerns}
+    for referral in _referral_rows.rows(None, concerns=tuple(made)):
+        made[referral["concern_id"]].append(referral)
+    return [(c, made[c["id"]]) for c in concerns]
 
 
 def unacknowledged_count(access: SchoolAccess) -> int:

@@ -10,8 +10,9 @@ from django.db.models import (
     QuerySet,
 )
 
+from esafety.baked import Values, stand_in
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Membership, Role
+from esafety.people.models import Membership, Role, School, User
 from incidents.categories import ONLINE_SAFETY_LEAD_CATEGORIES, Category
 from incidents.models import (
     Concern,
@@ -90,6 +91,28 @@ def may_open(
     )
 
 
+# What of a member's access decides which concerns they may open, and so the text of every
+# query built on concerns_for: their opening roles and the chair's flag (the school and the
+# member are values). A baked query (esafety/baked.py) is keyed on it.
+VisibilityShape = tuple[frozenset[str], bool]
+
+
+def visibility_shape(access: SchoolAccess) -> VisibilityShape:
+    return (access.roles & OPENING_ROLES, access.is_chair)
+
+
+def baked_access(shape: VisibilityShape, values: Values) -> SchoolAccess:
+    """The access a baked query builds concerns_for from: the shape's roles, and stand-ins for
+    the school and the member (`values.school`, `values.user`: their ids)."""
+    roles, is_chair = shape
+    return SchoolAccess(
+        school=stand_in(School, values.school),
+        user=stand_in(User, values.user),
+        roles=roles,
+        is_chair=is_chair,
+    )
+
+
 def concerns_for(access: SchoolAccess) -> QuerySet[Concern]:
     """Concerns the member may read, never one they are themselves involved in.
 
@@ -125,8 +148,17 @@ def concern_codes_hidden_from(access: SchoolAccess) -> list[str]:
 
     Defined as "the school's concerns minus concerns_for", so it cannot drift from the rule that
     decides who opens a concern. Only the head and the DSL read the audit log, and for them this
-    is the handful of concerns about themselves.
+    is the handful of concerns about themselves. Asked once for a member's access (the audit
+    log asks for its events, and the devices app for its evidence, within the one request).
     """
+    known = access.__dict__.get("_codes_hidden")
+    if known is None:
+        known = _codes_hidden(access)
+        object.__setattr__(access, "_codes_hidden", known)
+    return list(known)
+
+
+def _codes_hidden(access: SchoolAccess) -> list[str]:
     school_concerns = Concern.objects.filter(school=access.school)
     if _visible_parts(access) == [Q()]:
         # Someone who may read every concern (the DSL, the head) is kept only from those naming

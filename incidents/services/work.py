@@ -3,6 +3,7 @@ referrals, closing and reopening, and the audited reads of it. Each writes its t
 its audit event; the audit summary never carries a child's name or the narrative."""
 
 import datetime
+import uuid
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from incidents.models import (
     Status,
     StepState,
     TimelineEntry,
+    reference_of,
 )
 from incidents.procedure import decides, missing_for_close, nudes_review
 from incidents.services.common import (
@@ -262,7 +264,7 @@ def concern_record_read(*, actor: User, concern: Concern, what: str = "concern")
 
 
 def concerns_record_read(
-    *, actor: User, school: School, concerns: Sequence[Concern], what: str
+    *, actor: User, school: School, codes: Sequence[uuid.UUID], what: str
 ) -> None:
     """Several concerns read on one page (a pupil's chronology, the dashboard's list, a
     reporter's own list): one event each, written in one go so the page's queries do not grow
@@ -270,5 +272,13 @@ def concerns_record_read(
     audit_record_many(
         actor=actor,
         school=school,
-        entries=[Entry(action=f"{what}.read", obj=c, summary=c.reference) for c in concerns],
+        entries=[
+            Entry(
+                action=f"{what}.read",
+                object_type=Concern._meta.label_lower,
+                object_code=str(code),
+                summary=reference_of(code),
+            )
+            for code in codes
+        ],
     )

@@ -19,7 +19,7 @@ from esafety.people.navigation import nav_for
 from incidents import selectors, services
 from incidents.categories import Category
 from incidents.forms.work import ConcernFilterForm
-from incidents.models import OPEN_STATUSES, Concern, Status
+from incidents.models import OPEN_STATUSES, Agency, Status, reference_of
 from incidents.templatetags.concern_links import concern_url
 
 DASHBOARD_ROLES = (Role.DSL, Role.DEPUTY_DSL, Role.HEAD, Role.ONLINE_SAFETY_LEAD)
@@ -47,19 +47,19 @@ class ListRow:
     steps_open: int
 
 
-def _list_rows(access: SchoolAccess, concerns: list[Concern]) -> list[ListRow]:
+def _list_rows(access: SchoolAccess, concerns: list[dict]) -> list[ListRow]:
     labels, statuses = dict(Category.choices), dict(Status.choices)
-    pupils = selectors.pupils_named(concerns)
+    pupils = selectors.pupils_named([c["id"] for c in concerns])
     return [
         ListRow(
-            href=concern_url(access.school.code, c.code),
-            reference=c.reference,
-            immediate_risk=c.immediate_risk,
-            logged=date_format(timezone.localtime(c.created_at), "j M Y"),
-            category=labels.get(c.category, c.category),
-            pupils=", ".join(pupils[c.pk]) or "None named",
-            status=statuses.get(c.status, c.status),
-            steps_open=c.steps_open,  # type: ignore[attr-defined]
+            href=concern_url(access.school.code, c["code"]),
+            reference=reference_of(c["code"]),
+            immediate_risk=c["immediate_risk"],
+            logged=date_format(timezone.localtime(c["created_at"]), "j M Y"),
+            category=labels.get(c["category"], c["category"]),
+            pupils=", ".join(pupils[c["id"]]) or "None named",
+            status=statuses.get(c["status"], c["status"]),
+            steps_open=c["steps_open"],
         )
         for c in concerns
     ]
@@ -69,8 +69,9 @@ def _list_rows(access: SchoolAccess, concerns: list[Concern]) -> list[ListRow]:
 class Waiting:
     """A concern waiting to be acknowledged, as its row shows it."""
 
-    concern: Concern
     href: str
+    reference: str
+    immediate_risk: bool
     category: str
     reporter: str
     waited: str  # "2 hours, 5 minutes"
@@ -102,18 +103,19 @@ def _waiting(access: SchoolAccess, now: datetime.datetime) -> list[Waiting]:
         # The same clocks the escalation task runs on, so "overdue" here means "escalated".
         limit = (
             school.immediate_risk_escalation_minutes
-            if concern.immediate_risk
+            if concern["immediate_risk"]
             else school.escalation_minutes
         )
-        minutes = int((now - concern.created_at).total_seconds() // 60)
+        created = concern["created_at"]
         rows.append(
             Waiting(
-                concern=concern,
-                href=concern_url(school.code, concern.code),
-                category=labels.get(concern.category, concern.category),
-                reporter=concern.reported_by.get_full_name(),
-                waited=timesince(concern.created_at, now),
-                minutes=minutes,
+                href=concern_url(school.code, concern["code"]),
+                reference=reference_of(concern["code"]),
+                immediate_risk=concern["immediate_risk"],
+                category=labels.get(concern["category"], concern["category"]),
+                reporter=concern["reported_by__full_name"] or concern["reported_by__email"],
+                waited=timesince(created, now),
+                minutes=int((now - created).total_seconds() // 60),
                 limit=limit,
             )
         )
@@ -124,28 +126,29 @@ def _outstanding(access: SchoolAccess) -> list[Glance]:
     labels = dict(Category.choices)
     return [
         Glance(
-            href=concern_url(access.school.code, c.code) + "#h-steps",
-            reference=c.reference,
-            category=labels.get(c.category, c.category),
-            steps_open=c.steps_open,  # type: ignore[attr-defined]
+            href=concern_url(access.school.code, c["code"]) + "#h-steps",
+            reference=reference_of(c["code"]),
+            category=labels.get(c["category"], c["category"]),
+            steps_open=c["steps_open"],
         )
         for c in selectors.steps_outstanding(access)
     ]
 
 
 def _awaiting(access: SchoolAccess) -> list[Glance]:
-    labels = dict(Category.choices)
+    labels, agencies = dict(Category.choices), dict(Agency.choices)
     return [
         Glance(
-            href=concern_url(access.school.code, c.code),
-            reference=c.reference,
-            category=labels.get(c.category, c.category),
+            href=concern_url(access.school.code, c["code"]),
+            reference=reference_of(c["code"]),
+            category=labels.get(c["category"], c["category"]),
             referrals=", ".join(
-                f"{r.get_agency_display()} since {date_format(r.referred_on, 'j M Y')}"
-                for r in c.referrals.all()
+                f"{agencies.get(r['agency'], r['agency'])} since "
+                f"{date_format(r['referred_on'], 'j M Y')}"
+                for r in referrals
             ),
         )
-        for c in selectors.awaiting_agency(access, limit=AWAITING_SHOWN)
+        for c, referrals in selectors.awaiting_agency(access, limit=AWAITING_SHOWN)
     ]
 
 
@@ -171,13 +174,16 @@ def _concern_page(request: HttpRequest, access: SchoolAccess, *, with_form: bool
     asked = request.GET.get("year_group", "")
     years = selectors.year_groups(access.school) if with_form else [asked] if asked else []
     form = ConcernFilterForm(request.GET or None, year_groups=years)
-    concerns = selectors.with_steps_open(selectors.concern_list(access, form.filters()))
+    concerns = selectors.concern_list(access, form.filters())
     # Numbered without counting every concern of the school: a page reads one row more than it
     # shows, to know whether another follows; each row's steps are counted in the same query.
     page = selectors.rows_page(concerns, selectors.page_number(request.GET.get("page")), PER_PAGE)
     # The list names the pupils in each concern: every row shown is a read, and is audited.
     services.concerns_record_read(
-        actor=request.user, school=access.school, concerns=page.rows, what="concern_list"
+        actor=request.user,
+        school=access.school,
+        codes=[c["code"] for c in page.rows],
+        what="concern_list",
     )
     # The page links keep the filters, escaped ("Year 5" stays one value).
     kept = [(f, request.GET[f]) for f in FILTER_FIELDS if request.GET.get(f)]

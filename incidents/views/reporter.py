@@ -143,7 +143,10 @@ def pupil_search(request: HttpRequest, access: SchoolAccess) -> JsonResponse:
 def concern_mine(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     page = Paginator(selectors.concerns_reported_by(access), 50).get_page(request.GET.get("page"))
     services.concerns_record_read(
-        actor=request.user, school=access.school, concerns=list(page), what="concern_status"
+        actor=request.user,
+        school=access.school,
+        codes=[c.code for c in page],
+        what="concern_status",
     )
     return render(
         request,

@@ -476,7 +476,7 @@ def chronology(request: HttpRequest, access: SchoolAccess, code: UUID) -> HttpRe
     services.concerns_record_read(
         actor=request.user,
         school=access.school,
-        concerns=[link.concern for link in links],
+        codes=[link.concern.code for link in links],
         what="chronology",
     )
     return render(

@@ -130,7 +130,7 @@ def test_it_counts_only_what_the_accused_may_open(
     client = client_for(accused)
     home = client.get(reverse("people:school_home", args=[personas.school.code]))
     dashboard = client.get(reverse("incidents:dashboard", args=[personas.school.code]))
-    assert [w.concern.category for w in dashboard.context["waiting"]] == ["cyberbullying"]
+    assert [w.category for w in dashboard.context["waiting"]] == ["Cyberbullying"]
     assert dashboard.context["open_table"]["total"] == 1
     assert "1 waiting to be acknowledged" in home.content.decode()
 
