@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from esafety.audit.models import GENESIS_HASH, AuditEvent
+from esafety.baked import Values, baked
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, Role, School, User
 
@@ -155,19 +156,25 @@ def audit_events_page(
     return EventPage(rows, has_newer=has_newer, has_older=len(older) > size)
 
 
+@baked
+def _people(shape: None, v: Values) -> QuerySet:
+    workers = Membership.objects.filter(school_id=v.school).exclude(role=Role.PARENT)
+    return (
+        User.objects.filter(pk__in=workers.values("user_id"))
+        .order_by("full_name", "email")
+        .values("code", "full_name", "email")
+    )
+
+
 def audit_people_for_school(*, school: School) -> list[tuple[str, str]]:
     """(code, label) of everyone whose actions the school's audit log can be filtered by.
 
     Everyone who has worked or governed here, former members included (the log outlives them),
     but not the school's hundreds of parents. A teacher who is also a parent is still listed.
     """
-    workers = Membership.objects.filter(school=school).exclude(role=Role.PARENT)
-    people = (
-        User.objects.filter(pk__in=workers.values("user_id"))
-        .order_by("full_name", "email")
-        .values_list("code", "full_name", "email")
-    )
-    return [(str(code), name or email) for code, name, email in people]
+    return [
+        (str(p["code"]), p["full_name"] or p["email"]) for p in _people.rows(None, school=school.pk)
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
 """One concern, with everything its page shows, and the records an action on it names."""
 
+from typing import cast
 from uuid import UUID
 
 from django.db.models import (
+    Model,
     Prefetch,
+    QuerySet,
     prefetch_related_objects,
 )
 
+from esafety.baked import Values, baked, fields_of, prefetched
 from esafety.people.access import SchoolAccess
 from esafety.people.models import User
 from incidents.categories import Category
@@ -14,38 +18,71 @@ from incidents.models import (
     Attachment,
     Concern,
     ConcernPupil,
+    ConcernStaff,
     ProcedureStep,
+    Referral,
     TimelineEntry,
 )
-from incidents.selectors.visibility import concerns_for
+from incidents.selectors.visibility import (
+    VisibilityShape,
+    baked_access,
+    concerns_for,
+    visibility_shape,
+)
+
+# What the page lists of a concern, each read by its concern index, in the order it shows them.
+RELATED: dict[str, type[Model]] = {
+    "staff_links": ConcernStaff,
+    "steps": ProcedureStep,
+    "referrals": Referral,
+    "attachments": Attachment,
+    "entries": TimelineEntry,
+}
+
+
+@baked
+def _concern(shape: VisibilityShape, v: Values) -> QuerySet:
+    rows = concerns_for(baked_access(shape, v)).filter(code=v.code)
+    return cast(QuerySet, rows.values(*fields_of(Concern)))
+
+
+@baked
+def _related(shape: str, v: Values) -> QuerySet:
+    model = RELATED[shape]
+    rows = model._default_manager.filter(concern_id=v.concern)
+    if shape == "entries":
+        rows = rows.order_by("at", "id")
+    return cast(QuerySet, rows.values(*fields_of(model)))
+
+
+@baked
+def _members(shape: None, v: Values) -> QuerySet:
+    return cast(QuerySet, User.objects.filter(pk__in=v.ids).values(*fields_of(User)))
 
 
 def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
     """One concern with everything its page shows (its pupils, the staff named, its steps,
     referrals, evidence and timeline, oldest entry first), in a number of queries that does not
-    grow with its history."""
-    try:
-        concern = (
-            concerns_for(access)
-            .prefetch_related(
-                Prefetch(
-                    "pupil_links",
-                    queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
-                ),
-                "staff_links",
-                "steps",
-                "referrals",
-                "attachments",
-                Prefetch("entries", queryset=TimelineEntry.objects.order_by("at", "id")),
-            )
-            # The code is unique: no ORDER BY for a single row.
-            .get(code=code)
-        )
-    except Concern.DoesNotExist:
+    grow with its history. Each is baked (esafety/baked.py): a page of many short reads was
+    mostly the ORM's time."""
+    found = _concern.objects(
+        Concern, visibility_shape(access), school=access.school.pk, user=access.user.pk, code=code
+    )
+    if not found:
         return None
+    concern = found[0]
     # concerns_for keeps to the member's school, so the concern's school is that one (already
     # loaded with the membership), not another join.
     concern.school = access.school
+    for name, model in RELATED.items():
+        prefetched(concern, name, _related.objects(model, name, concern=concern.pk))
+    prefetch_related_objects(
+        [concern],
+        Prefetch(
+            "pupil_links",
+            queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
+        ),
+    )
     if concern.category == Category.NUDES:
         # Only a sharing-nudes concern has the five questions' answers (procedure.nudes_review).
         prefetch_related_objects([concern], "nudes_answers")
@@ -74,7 +111,7 @@ def _name_members(concern: Concern) -> None:
         *((entry, ("author",)) for entry in concern.entries.all()),
     ]
     ids = {getattr(row, f"{field}_id") for row, fields in named for field in fields}
-    members = User.objects.in_bulk(ids - {None})
+    members = {u.pk: u for u in _members.objects(User, None, ids=tuple(sorted(ids - {None})))}
     for row, fields in named:
         for field in fields:
             member_id = getattr(row, f"{field}_id")
