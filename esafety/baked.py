@@ -48,6 +48,7 @@ from django.db.models import Model, QuerySet
 M = TypeVar("M", bound=Model)
 Build = Callable[[Any, "Values"], QuerySet]
 
+MAX_ITEMS = 64
 # Far from any real id, date or code, and each one different.
 _BASE_INT = -2_000_000_000
 _BASE_TIME = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
@@ -155,17 +156,45 @@ class Baked:
         return [{names[i]: row[i] for i in range(count)} for row in rows]
 
     def objects(
-        self, model: type[M], shape: Hashable, *, using: str = "default", **values: Any
+        self,
+        model: type[M],
+        shape: Hashable,
+        *,
+        related: tuple[str, ...] = (),
+        using: str = "default",
+        **values: Any,
     ) -> list[M]:
-        """The rows as `model` instances, as a queryset of it would give them: the builder's
-        `.values()` names the model's fields (`fields_of`)."""
+        """The rows as `model` instances, as a queryset of it would give them, with the
+        `related` ones (select_related's paths, "pupil", "pupil__school_class") set on them: the
+        builder's `.values()` names their fields (`fields_of(model, related)`)."""
         fetched = self._fetch(shape, None, 0, using, values)
         if fetched is None:
-            rows = self.unbaked(shape, using=using, **values)
-            names = tuple(rows[0]) if rows else ()
-            fetched = names, [tuple(r.values()) for r in rows]
+            dicts = self.unbaked(shape, using=using, **values)
+            fetched = (
+                fields_of(model, related),
+                [tuple(d[n] for n in fields_of(model, related)) for d in dicts],
+            )
         names, rows = fetched
-        return [model.from_db(using, names, tuple(row)) for row in rows]
+        at = {name: i for i, name in enumerate(names)}
+        parts = [("", model, None)] + [
+            (path, _model_at(model, path), path.rpartition("__")) for path in related
+        ]
+        made = []
+        for row in rows:
+            instances: dict[str, Any] = {}
+            for path, part_model, parent in parts:
+                own = _attnames(part_model)
+                prefix = f"{path}__" if path else ""
+                row_values = [row[at[prefix + name]] for name in own]
+                pk = row_values[own.index(part_model._meta.pk.attname)]
+                instance = None if pk is None else part_model.from_db(using, own, row_values)
+                instances[path] = instance
+                if parent is not None:
+                    above = instances[parent[0]]
+                    if above is not None:
+                        above._meta.get_field(parent[2]).set_cached_value(above, instance)
+            made.append(instances[""])
+        return made
 
     def _fetch(
         self, shape: Hashable, limit: int | None, offset: int, using: str, values: dict
@@ -178,10 +207,11 @@ class Baked:
             if value == "" or value is None or isinstance(value, bool):
                 raise BakingError(f"{self.__name__}: {name}={value!r} is shape, not a value")
         connection = connections[using]
-        if connection.vendor != "postgresql":
-            return None
-        # A tuple of values (ids for an IN) is as many parameters as it has items.
+        # A tuple of values (ids for an IN) is as many parameters as it has items: a plan for
+        # each length, up to MAX_ITEMS (a longer one runs as a queryset), so plans stay few.
         lengths = tuple(len(v) for v in values.values() if isinstance(v, tuple))
+        if connection.vendor != "postgresql" or any(n > MAX_ITEMS for n in lengths):
+            return None
         key = (using, shape, lengths)
         plan = self._plans.get(key)
         if plan is None:
@@ -323,9 +353,23 @@ def _apply(rows: list, converters: dict, connection: Any):  # type: ignore[no-un
         yield row
 
 
-def fields_of(model: type[Model]) -> tuple[str, ...]:
-    """The names a builder's `.values()` gives for `Baked.objects` to make whole instances."""
-    return tuple(f.attname for f in model._meta.concrete_fields)
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _model_at(model: type[Model], path: str) -> type[Model]:
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    return model
+
+
+def fields_of(model: type[Model], related: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names a builder's `.values()` gives for `Baked.objects` to make whole instances of
+    `model` and of the `related` models joined to it."""
+    names = _attnames(model)
+    for path in related:
+        names += [f"{path}__{name}" for name in _attnames(_model_at(model, path))]
+    return tuple(names)
 
 
 def prefetched(instance: Model, related_name: str, objects: list) -> None:

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from esafety.baked import BakingError, Values, baked, stand_in
-from esafety.people.models import Membership, School
+from esafety.people.models import Membership, Pupil, School
 
 pytestmark = pytest.mark.postgres
 
@@ -116,3 +116,33 @@ def test_the_builders_get_only_stand_ins(db):
     assert len(seen) == 2 and all(s < 0 for s in seen)
     assert records.rows(None, school=10**6 + 1) == []
     assert len(seen) == 2  # baked once
+
+
+def test_it_makes_instances_with_their_related_rows_as_select_related_would(personas):
+    from esafety.baked import fields_of
+    from tests.factories import PupilFactory
+
+    with_class = PupilFactory(school=personas.school)
+    without = PupilFactory(school=personas.school, school_class=None)
+    related = ("school", "school_class")
+
+    @baked
+    def pupils(shape, v):
+        return (
+            Pupil.objects.filter(school_id=v.school)
+            .order_by("id")
+            .values(*fields_of(Pupil, related))
+        )
+
+    made = pupils.objects(Pupil, None, related=related, school=personas.school.pk)
+    expected = list(
+        Pupil.objects.filter(school=personas.school).select_related(*related).order_by("id")
+    )
+    assert [p.pk for p in made] == [p.pk for p in expected] == [with_class.pk, without.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        for got, want in zip(made, expected, strict=True):
+            assert got.first_name == want.first_name and got.school.name == personas.school.name
+            assert got.school_class == want.school_class
+            assert not got._state.adding
+    assert made[1].school_class is None
+    assert ctx.captured_queries == []

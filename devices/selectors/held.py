@@ -11,12 +11,14 @@ not in a list, a count, the home page, the digest or the audit log (apps.py regi
 
 import contextvars
 from dataclasses import dataclass
+from typing import cast
 from uuid import UUID
 
 from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
 
 from devices.models import CustodyEvent, Device, DeviceStatus, Search
 from esafety.audit.selectors import audit_event_sources
+from esafety.baked import Values, baked, fields_of
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Guardian, Role
 
@@ -166,11 +168,13 @@ def evidence_for_concern(access: SchoolAccess, concern_code: UUID) -> list[Devic
     """For the concern's panel: the concern page is open, so its reader may open the concern."""
     if not access.has(*EVIDENCE_ROLES):
         return []
-    return list(
-        Device.objects.filter(
-            school=access.school, is_evidence=True, concern_code=concern_code
-        ).order_by("taken_at", "id")
-    )
+    return _evidence_of_concern.objects(Device, None, school=access.school.pk, concern=concern_code)
+
+
+@baked
+def _evidence_of_concern(shape: None, v: Values) -> QuerySet[Device]:
+    devices = Device.objects.filter(school_id=v.school, is_evidence=True, concern_code=v.concern)
+    return cast(QuerySet, devices.order_by("taken_at", "id").values(*fields_of(Device)))
 
 
 def evidence_held_count(access: SchoolAccess) -> int:

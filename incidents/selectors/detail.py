@@ -5,7 +5,6 @@ from uuid import UUID
 
 from django.db.models import (
     Model,
-    Prefetch,
     QuerySet,
     prefetch_related_objects,
 )
@@ -55,6 +54,15 @@ def _related(shape: str, v: Values) -> QuerySet:
     return cast(QuerySet, rows.values(*fields_of(model)))
 
 
+PUPILS = ("pupil", "pupil__school_class")
+
+
+@baked
+def _pupils(shape: None, v: Values) -> QuerySet:
+    links = ConcernPupil.objects.filter(concern_id=v.concern).order_by("id")
+    return cast(QuerySet, links.values(*fields_of(ConcernPupil, PUPILS)))
+
+
 @baked
 def _members(shape: None, v: Values) -> QuerySet:
     return cast(QuerySet, User.objects.filter(pk__in=v.ids).values(*fields_of(User)))
@@ -76,13 +84,8 @@ def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
     concern.school = access.school
     for name, model in RELATED.items():
         prefetched(concern, name, _related.objects(model, name, concern=concern.pk))
-    prefetch_related_objects(
-        [concern],
-        Prefetch(
-            "pupil_links",
-            queryset=ConcernPupil.objects.select_related("pupil", "pupil__school_class"),
-        ),
-    )
+    pupils = _pupils.objects(ConcernPupil, None, related=PUPILS, concern=concern.pk)
+    prefetched(concern, "pupil_links", pupils)
     if concern.category == Category.NUDES:
         # Only a sharing-nudes concern has the five questions' answers (procedure.nudes_review).
         prefetch_related_objects([concern], "nudes_answers")
