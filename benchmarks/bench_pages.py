@@ -347,13 +347,15 @@ def build(sizes, verify_events: int = 0, trust: int = 0) -> dict:
 
 
 def _analyze() -> None:
-    # Fresh statistics, as a database in use has: without them the first minutes after a bulk
-    # load are planned on empty tables.
+    # What autovacuum gives a database in use: fresh statistics (without them the first minutes
+    # after a bulk load are planned on empty tables) and the visibility map, without which an
+    # index-only scan reads every row's page again (the dashboard's steps: 2,134 heap fetches,
+    # 3.6 ms, where a vacuumed table answers from the index in 1.6 ms).
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def main() -> None:
