@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from esafety.people.models import Pupil, School, User
@@ -60,6 +60,26 @@ def _attach(concern: Concern, checked: Sequence[CheckedFile], actor: User) -> No
         attachment.save()
 
 
+def _next_number(school: School) -> int:
+    """The school's next concern number, under a lock on the school's row, so two concerns
+    logged at once never get the same number.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: every insert that points at the school (an audit event, a
+    pupil) takes a KEY SHARE lock on its row, which FOR UPDATE blocks; under load a request
+    holding the audit chain's lock then waited on this one while this one waited on the chain's
+    lock, and PostgreSQL killed one of them (the load test's only errors). The number is read by
+    a statement of its own, after the lock is granted: under READ COMMITTED a statement sees what
+    was committed when it began, so a MAX read in the same statement as the lock could miss a
+    concern committed while it waited. On PostgreSQL both are one call (concern_next_number,
+    migration 0005: a function's statements each take a fresh snapshot); SQLite serialises
+    writers itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT concern_next_number(%s)", [school.pk])
+            return int(cursor.fetchone()[0])
+    return (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
 @transaction.atomic
 def concern_log(
     *,
@@ -87,22 +107,7 @@ def concern_log(
             "A concern about a member of staff's conduct must name the member of staff."
         )
 
-    # Lock the school row so two concerns logged at once never get the same number. FOR NO KEY
-    # UPDATE, not FOR UPDATE: every insert that points at the school (an audit event, a pupil)
-    # takes a KEY SHARE lock on its row, which FOR UPDATE blocks; under load a request holding
-    # the audit chain's lock then waited on this one while this one waited on the chain's lock,
-    # and PostgreSQL killed one of them (the load test's only errors).
-    # Only the lock is wanted: the school's columns were read with the membership. The next
-    # number is read by a statement of its own, after the lock is granted: under READ
-    # COMMITTED a statement sees what was committed when it began, so a MAX read in the same
-    # statement as the lock could miss a concern committed while it waited.
-    list(
-        School.objects.select_for_update(no_key=True)
-        .filter(pk=school.pk)
-        .order_by()
-        .values_list("pk")
-    )
-    number = (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = _next_number(school)
     concern = Concern(
         school=school,
         number=number,
