@@ -96,11 +96,11 @@ def test_it_logs_a_concern_and_alerts_the_dsl_and_deputy(personas, client_for, p
 
 def logging_queries() -> int:
     """Logging a concern through the page, whatever the size of the school: session, user,
-    memberships, the pupils named; the school's lock, the next number, the concern, its
-    pupils, its steps, its timeline entry; the audit event; who to alert, in one query, and
-    their alerts in one insert. The test's transaction makes the service's a savepoint and its
-    release."""
-    return 14 + audit_queries()
+    memberships, the pupils named; the school's lock and the next number (one call), the
+    concern, its pupils, its steps, its timeline entry; the audit event; who to alert, in one
+    query, and their alerts in one insert. The test's transaction makes the service's a
+    savepoint and its release."""
+    return 13 + audit_queries()
 
 
 def test_it_logs_a_concern_in_the_same_number_of_queries_however_big_the_school(
