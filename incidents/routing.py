@@ -1,9 +1,11 @@
 """Who is told about a concern, and who is told next when nobody acknowledges it."""
 
 from collections.abc import Collection, Iterable
+from typing import cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from esafety.baked import Values, baked, fields_of
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, Role, School, User
 from incidents.categories import Route, info
@@ -126,6 +128,17 @@ def named_head(school: School, staff: Collection[User]) -> bool:
     )
 
 
+@baked
+def _alertable(shape: tuple[str, ...], v: Values) -> QuerySet:
+    """The school's active memberships of active members holding one of the roles (`shape`)."""
+    memberships = (
+        Membership.objects.filter(school_id=v.school, is_active=True, user__is_active=True)
+        .filter(_holds(frozenset(shape)))
+        .order_by("id")
+    )
+    return cast(QuerySet, memberships.values(*fields_of(Membership, ("user",))))
+
+
 def first_alerted(
     concern: Concern, *, staff: Collection[User], about_head: bool
 ) -> list[SchoolAccess]:
@@ -138,13 +151,13 @@ def first_alerted(
         about_head=about_head,
         head_told=info(concern.category).head_told_when_staff_involved and bool(staff),
     )
-    memberships = list(
-        Membership.objects.filter(school=concern.school, is_active=True, user__is_active=True)
-        # The chair's flag opens a concern only when it is about the head, and then the chair
-        # is in the first level: read with it.
-        .filter(_holds(levels[0] | OPENING_ROLES))
-        .select_related("user")
-        .order_by("id")
+    # The chair's flag opens a concern only when it is about the head, and then the chair is
+    # in the first level: read with it.
+    memberships = _alertable.objects(
+        Membership,
+        tuple(sorted(levels[0] | OPENING_ROLES)),
+        related=("user",),
+        school=concern.school.pk,
     )
     excluded = {u.pk for u in staff} | {concern.reported_by_id}
     accesses = []
