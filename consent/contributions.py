@@ -73,7 +73,7 @@ CONTRIBUTION = Contribution(
     demo=_demo,
     scale=_scale,
     figures=_figures,
-    digest=(DigestSource(frozenset({Role.OFFICE, Role.HEAD}), _digest),),
+    digest=(DigestSource(frozenset({Role.OFFICE, Role.HEAD}), _digest, per_member=False),),
     beat={
         # Every day at 18:10: reminders to parents with consent decisions outstanding (a week
         # after they could first decide, then weekly, at most four). Each is a keyed row sent

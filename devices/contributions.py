@@ -129,7 +129,7 @@ CONTRIBUTION = Contribution(
     scale=_scale,
     figures=_figures,
     digest=(
-        DigestSource(frozenset({Role.OFFICE}), _digest_office),
+        DigestSource(frozenset({Role.OFFICE}), _digest_office, per_member=False),
         DigestSource(frozenset({Role.DSL}), _digest_dsl),
     ),
     beat={

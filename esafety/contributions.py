@@ -94,10 +94,16 @@ class DigestLine:
 
 @dataclass(frozen=True)
 class DigestSource:
-    """The lines an app adds to the daily digest of members holding one of `roles`."""
+    """The lines an app adds to the daily digest of members holding one of `roles`.
+
+    `per_member`: the lines depend on who reads them (what they may open, their own records);
+    asked once for each member. Otherwise they are the school's, the same for everyone holding
+    the roles (`lines` reads only `access.school`): asked once for the school, so the digest's
+    queries grow with the members it must tell apart, not with everyone it is sent to."""
 
     roles: frozenset[str]
     lines: Callable[[SchoolAccess, datetime.date], list[DigestLine]]
+    per_member: bool = True
 
 
 @dataclass(frozen=True)

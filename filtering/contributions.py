@@ -126,7 +126,9 @@ CONTRIBUTION = Contribution(
     demo=_demo,
     scale=_scale,
     figures=_figures,
-    digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),
+    digest=(
+        DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest, per_member=False),
+    ),
     beat={
         # Every day at 07:20: checks due this period, failed checks still open (weekly), the
         # annual review due, overdue or waiting for the governor. Keyed rows: each is sent once

@@ -108,7 +108,9 @@ CONTRIBUTION = Contribution(
     accepted_documents=_accepted_documents,
     figures=_figures,
     report="policies.report",
-    digest=(DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest),),
+    digest=(
+        DigestSource(frozenset({Role.HEAD, Role.ONLINE_SAFETY_LEAD}), _digest, per_member=False),
+    ),
     beat={
         # Every ten minutes from 07:00 to 21:50: policy acceptance reminders (a week after, then
         # weekly, at most four) and review-due notices to owners 30 days ahead. Each is a keyed

@@ -35,31 +35,40 @@ def _figures(*, school, start: datetime.date, end: datetime.date):
     return figures(school=school, start=start, end=end)
 
 
-def _digest(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
-    from training.selectors.matrix import build_matrix
-    from training.selectors.records import unverified
+def _digest_checks(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
+    # The member's own: records waiting for a check, not their own (someone else checks those).
+    from training.selectors.records import unverified_count
 
-    lines = []
-    waiting = unverified(access)[1]
-    if waiting:
-        lines.append(
-            DigestLine(
-                f"{waiting} training record{'s' if waiting != 1 else ''} to check",
-                "training:to_verify",
-                (access.school.code,),
-            )
+    waiting = unverified_count(access)
+    if not waiting:
+        return []
+    return [
+        DigestLine(
+            f"{waiting} training record{'s' if waiting != 1 else ''} to check",
+            "training:to_verify",
+            (access.school.code,),
         )
+    ]
+
+
+def _digest_lapsed(access: SchoolAccess, today: datetime.date) -> list[DigestLine]:
+    # The school's: records lapsed, the same for everyone told (asked once a school).
+    from training.selectors.matrix import build_matrix
+
     matrix = build_matrix(school=access.school, today=today)
     lapsed = sum(c["expired"] for c in matrix.totals)
-    if lapsed:
-        lines.append(
-            DigestLine(
-                f"{lapsed} training record{'s have' if lapsed != 1 else ' has'} lapsed",
-                "training:matrix",
-                (access.school.code,),
-            )
+    if not lapsed:
+        return []
+    return [
+        DigestLine(
+            f"{lapsed} training record{'s have' if lapsed != 1 else ' has'} lapsed",
+            "training:matrix",
+            (access.school.code,),
         )
-    return lines
+    ]
+
+
+DIGEST_ROLES = frozenset({Role.ONLINE_SAFETY_LEAD, Role.DSL, Role.HEAD})
 
 
 CONTRIBUTION = Contribution(
@@ -76,7 +85,10 @@ CONTRIBUTION = Contribution(
     demo=_demo,
     scale=_scale,
     figures=_figures,
-    digest=(DigestSource(frozenset({Role.ONLINE_SAFETY_LEAD, Role.DSL, Role.HEAD}), _digest),),
+    digest=(
+        DigestSource(DIGEST_ROLES, _digest_checks),
+        DigestSource(DIGEST_ROLES, _digest_lapsed, per_member=False),
+    ),
     beat={
         # Every day at 06:30: training reminders (30 days before a record lapses, on the day,
         # then weekly; induction due; the online safety lead's weekly summary and the term's

@@ -9,7 +9,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.contributions import digest_sources
+from esafety.contributions import DigestLine, DigestSource, digest_sources
 from esafety.notify.models import Message
 from esafety.notify.services import Email, ReminderItem, absolute_url, reminders_send_many
 from esafety.people.access import SchoolAccess
@@ -45,12 +45,23 @@ def digest_send(*, school: School, today: datetime.date | None = None) -> int:
         return 0
     items = []
     home = reverse("people:school_home", args=[school.code])
+    # A school's lines (a source that is not per member) are asked once, by the first member
+    # holding the roles, and given to the rest.
+    the_schools: dict[int, list[DigestLine]] = {}
+
+    def lines_of(i: int, source: DigestSource, access: SchoolAccess) -> list[DigestLine]:
+        if source.per_member:
+            return source.lines(access, today)
+        if i not in the_schools:
+            the_schools[i] = source.lines(access, today)
+        return the_schools[i]
+
     for access in _accesses(school, roles):
         lines = [
             line
-            for source in sources
+            for i, source in enumerate(sources)
             if access.has(*source.roles)
-            for line in source.lines(access, today)
+            for line in lines_of(i, source, access)
         ]
         if not lines:
             continue

@@ -111,3 +111,25 @@ def test_the_demo_schools_digest_gathers_every_apps_lines_once_a_day(db):
     names = {n for p in Pupil.objects.filter(school=school) for n in (p.first_name, p.last_name)}
     for body in bodies.values():
         assert not {word.strip(".,:") for word in body.split()} & names
+
+
+def test_the_schools_lines_are_asked_once_however_many_members_are_told(personas, log_concern):
+    """Sources whose lines are the school's (take-downs, phone reviews, policy reviews, lapsed
+    training) are asked once: five more office staff add no query. Before, each source ran for
+    each member (issue 9: 2,965 queries for 260 members at trust scale)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from esafety.people.models import Role
+    from tests.conftest import make_member
+
+    log_concern("cyberbullying")
+    overdue_policy(personas)
+    day = timezone.localdate()
+    with CaptureQueriesContext(connection) as before:
+        digest_send(school=personas.school, today=day)
+    for i in range(5):
+        make_member(personas.school, Role.OFFICE, f"office{i}@oakfield.test", f"Office {i}")
+    with CaptureQueriesContext(connection) as after:
+        digest_send(school=personas.school, today=day + datetime.timedelta(days=1))
+    assert len(after.captured_queries) == len(before.captured_queries)
