@@ -161,15 +161,16 @@ class Baked:
         shape: Hashable,
         *,
         related: tuple[str, ...] = (),
+        limit: int | None = None,
         using: str = "default",
         **values: Any,
     ) -> list[M]:
         """The rows as `model` instances, as a queryset of it would give them, with the
         `related` ones (select_related's paths, "pupil", "pupil__school_class") set on them: the
         builder's `.values()` names their fields (`fields_of(model, related)`)."""
-        fetched = self._fetch(shape, None, 0, using, values)
+        fetched = self._fetch(shape, limit, 0, using, values)
         if fetched is None:
-            dicts = self.unbaked(shape, using=using, **values)
+            dicts = self.unbaked(shape, limit=limit, using=using, **values)
             fetched = (
                 fields_of(model, related),
                 [tuple(d[n] for n in fields_of(model, related)) for d in dicts],

@@ -17,7 +17,7 @@ from uuid import UUID
 from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
 
 from devices.models import CustodyEvent, Device, DeviceStatus, Search
-from esafety.audit.selectors import audit_event_sources
+from esafety.audit.selectors import EventFilter, HiddenRecords, event_filter, event_sources
 from esafety.baked import Values, baked, fields_of
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Guardian, Role
@@ -57,18 +57,24 @@ class UUIDText(Func):
         )
 
 
-def _concern_visible(access: SchoolAccess) -> Exists:
+def _evidence_filter(access: SchoolAccess) -> EventFilter:
+    """What the audit trail hides from this member (the concerns app's rule runs its one query
+    here), without this app's own rule, which asks this."""
+    token = _asking.set(True)
+    try:
+        return event_filter(access=access)
+    finally:
+        _asking.reset(token)
+
+
+def _visible(shape: tuple, v: Values) -> Exists:
     """True of an evidence device whose concern this member may open: the concern's one
     "logged" event is among the audit events the trail shows them (the concerns app hides an
     allegation's events from the staff it names). Asked in the device query itself, by the index
     on the event's object_code, so that a page's queries do not depend on whether the school
     holds evidence, and the rows read do not grow with how often the concern has been read.
-    The concerns app's rule runs its one query here, once per call."""
-    token = _asking.set(True)
-    try:
-        own, _sign_ins = audit_event_sources(access=access)
-    finally:
-        _asking.reset(token)
+    From an EventFilter's shape and values (`_evidence_filter`), so a baked query asks it too."""
+    own, _sign_ins = event_sources(shape, v)
     return Exists(
         own.filter(
             object_type=CONCERN_TYPE,
@@ -76,6 +82,11 @@ def _concern_visible(access: SchoolAccess) -> Exists:
             object_code=UUIDText(OuterRef("concern_code")),
         )
     )
+
+
+def _concern_visible(access: SchoolAccess) -> Exists:
+    found = _evidence_filter(access)
+    return _visible(found.shape, Values(found.values(access.school)))
 
 
 def evidence_for(access: SchoolAccess) -> QuerySet[Device]:
@@ -177,8 +188,30 @@ def _evidence_of_concern(shape: None, v: Values) -> QuerySet[Device]:
     return cast(QuerySet, devices.order_by("taken_at", "id").values(*fields_of(Device)))
 
 
+@baked
+def _held_evidence(shape: tuple, v: Values) -> QuerySet:
+    held = Device.objects.filter(
+        _visible(shape, v), school_id=v.school, is_evidence=True, status=DeviceStatus.HELD
+    )
+    return held.values("school_id").annotate(n=Count("pk"))
+
+
 def evidence_held_count(access: SchoolAccess) -> int:
-    return evidence_for(access).filter(status=DeviceStatus.HELD).count()
+    """How many devices evidence_for shows are held: the concerns app's one query, then one."""
+    if not access.has(*EVIDENCE_ROLES):
+        return 0
+    found = _evidence_filter(access)
+    rows = _held_evidence.rows(found.shape, **found.values(access.school))
+    return rows[0]["n"] if rows else 0
+
+
+@baked
+def _unseen_evidence(shape: tuple | None, v: Values) -> QuerySet:
+    evidence = Device.objects.filter(school_id=v.school, is_evidence=True)
+    if shape is not None:
+        # evidence_for's rule, turned round: one read of the devices it does not show.
+        evidence = evidence.exclude(_visible(shape, v))
+    return evidence.values("code")
 
 
 def hidden_evidence_codes(access: SchoolAccess) -> list[str]:
@@ -186,11 +219,12 @@ def hidden_evidence_codes(access: SchoolAccess) -> list[str]:
     their codes."""
     if _asking.get():
         return []
-    evidence = Device.objects.filter(school=access.school, is_evidence=True)
     if access.has(*EVIDENCE_ROLES):
-        # evidence_for's rule, turned round: one read of the devices it does not show.
-        evidence = evidence.exclude(_concern_visible(access))
-    return [str(code) for code in evidence.values_list("code", flat=True)]
+        found = _evidence_filter(access)
+        rows = _unseen_evidence.rows(found.shape, **found.values(access.school))
+    else:
+        rows = _unseen_evidence.rows(None, school=access.school.pk)
+    return [str(r["code"]) for r in rows]
 
 
 def searches(access: SchoolAccess, limit: int = LIST_LIMIT) -> tuple[list[Search], int]:
@@ -200,9 +234,9 @@ def searches(access: SchoolAccess, limit: int = LIST_LIMIT) -> tuple[list[Search
     return list(qs.order_by("-at", "-id")[:limit]), qs.count()
 
 
-def audit_events_hidden_from(access: SchoolAccess) -> Q | None:
+def audit_events_hidden_from(access: SchoolAccess) -> HiddenRecords | None:
     """Audit events about an evidence device this member may not know of."""
     hidden = hidden_evidence_codes(access)
     if not hidden:
         return None
-    return Q(object_type=Device._meta.label_lower, object_code__in=hidden)
+    return HiddenRecords(Device._meta.label_lower, tuple(hidden))

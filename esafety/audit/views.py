@@ -8,9 +8,10 @@ from django.utils.dateformat import format as date_format
 
 from esafety.audit.forms import AuditFilterForm, AuditPageForm
 from esafety.audit.selectors import (
-    audit_event_sources,
+    EventFilter,
     audit_events_page,
     audit_people_for_school,
+    event_filter,
 )
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
@@ -56,19 +57,20 @@ def event_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, people=people)
     valid = form.is_valid() or not form.is_bound
     filters = form.cleaned_data if form.is_bound and valid else {}
-    sources = audit_event_sources(
-        access=access,
-        actor_code=filters.get("person"),
-        object_code=filters.get("object_code", ""),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    if not valid:
+    if valid:
+        found = event_filter(
+            access=access,
+            actor_code=filters.get("person"),
+            object_code=filters.get("object_code", ""),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+    else:
         # A filter with a mistake in it shows nothing rather than everything, so nobody reads
         # the whole log believing it is the part they asked for.
-        sources = [events.none() for events in sources]
+        found = EventFilter(nobody=True)
     # Pages are found by id (keyset), never numbered: numbering would count the whole log.
-    page = audit_events_page(sources, **AuditPageForm(request.GET).cursor(), size=PER_PAGE)
+    page = audit_events_page(access, found, **AuditPageForm(request.GET).cursor(), size=PER_PAGE)
     # The pager's links keep the filters and replace the cursor.
     query = request.GET.copy()
     for cursor in ("before", "after", "page"):

@@ -10,7 +10,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from esafety.baked import Values, stand_in
+from esafety.audit.selectors import HiddenRecords
+from esafety.baked import Values, baked, stand_in
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, Role, School, User
 from incidents.categories import ONLINE_SAFETY_LEAD_CATEGORIES, Category
@@ -159,21 +160,28 @@ def concern_codes_hidden_from(access: SchoolAccess) -> list[str]:
 
 
 def _codes_hidden(access: SchoolAccess) -> list[str]:
-    school_concerns = Concern.objects.filter(school=access.school)
+    rows = _hidden_rows.rows(visibility_shape(access), school=access.school.pk, user=access.user.pk)
+    return [str(r["code"]) for r in rows]
+
+
+@baked
+def _hidden_rows(shape: VisibilityShape, v: Values) -> QuerySet:
+    access = baked_access(shape, v)
+    school_concerns = Concern.objects.filter(school_id=v.school)
     if _visible_parts(access) == [Q()]:
         # Someone who may read every concern (the DSL, the head) is kept only from those naming
         # them: concerns_for's own exclusion, looked up by the staff link's index rather than
         # by subtracting every concern of the school, which grew with its history.
-        hidden = school_concerns.filter(staff_links__user=access.user)
+        hidden = school_concerns.filter(staff_links__user_id=v.user)
     else:
         hidden = school_concerns.exclude(pk__in=concerns_for(access).values("pk"))
-    return [str(code) for code in hidden.values_list("code", flat=True).distinct()]
+    return hidden.order_by().values("code").distinct()
 
 
-def audit_events_hidden_from(access: SchoolAccess) -> Q | None:
+def audit_events_hidden_from(access: SchoolAccess) -> HiddenRecords | None:
     """Audit events about a concern the member may not open: who logged it, its category, who
     read it and when would tell an accused head or DSL that the allegation exists."""
     hidden = concern_codes_hidden_from(access)
     if not hidden:
         return None
-    return Q(object_type=Concern._meta.label_lower, object_code__in=hidden)
+    return HiddenRecords(Concern._meta.label_lower, tuple(hidden))
