@@ -177,23 +177,32 @@ class Baked:
             )
         names, rows = fetched
         at = {name: i for i, name in enumerate(names)}
-        parts = [("", model, None)] + [
-            (path, _model_at(model, path), path.rpartition("__")) for path in related
-        ]
+        # For each model in a row: its fields, where they are in the row, where its primary key
+        # is, and which of the models before it holds it, by which field.
+        parts = []
+        for path in ("", *related):
+            part = _model_at(model, path) if path else model
+            own = _attnames(part)
+            prefix = f"{path}__" if path else ""
+            above, _, name = path.rpartition("__")
+            holder = None
+            if path:
+                holder_model = _model_at(model, above) if above else model
+                field: Any = holder_model._meta.get_field(name)
+                holder = (above, field)
+            columns = [at[prefix + n] for n in own]
+            parts.append((path, part, own, columns, own.index(part._meta.pk.attname), holder))
         made = []
         for row in rows:
             instances: dict[str, Any] = {}
-            for path, part_model, parent in parts:
-                own = _attnames(part_model)
-                prefix = f"{path}__" if path else ""
-                row_values = [row[at[prefix + name]] for name in own]
-                pk = row_values[own.index(part_model._meta.pk.attname)]
-                instance = None if pk is None else part_model.from_db(using, own, row_values)
+            for path, part, own, columns, pk_at, holder in parts:
+                row_values = [row[i] for i in columns]
+                instance = (
+                    None if row_values[pk_at] is None else part.from_db(using, own, row_values)
+                )
                 instances[path] = instance
-                if parent is not None:
-                    above = instances[parent[0]]
-                    if above is not None:
-                        above._meta.get_field(parent[2]).set_cached_value(above, instance)
+                if holder is not None and instances[holder[0]] is not None:
+                    holder[1].set_cached_value(instances[holder[0]], instance)
             made.append(instances[""])
         return made
 

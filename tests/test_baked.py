@@ -146,3 +146,17 @@ def test_it_makes_instances_with_their_related_rows_as_select_related_would(pers
             assert not got._state.adding
     assert made[1].school_class is None
     assert ctx.captured_queries == []
+
+
+def test_a_long_tuple_runs_as_a_queryset_so_plans_stay_few(personas):
+    from esafety.baked import MAX_ITEMS
+
+    @baked
+    def schools(shape, v):
+        return School.objects.filter(pk__in=v.ids).order_by("pk").values("pk")
+
+    many = (*range(10**6, 10**6 + MAX_ITEMS), personas.school.pk)
+    assert schools.rows(None, ids=many) == [{"pk": personas.school.pk}]
+    assert schools._plans == {}
+    assert schools.rows(None, ids=(personas.school.pk,)) == [{"pk": personas.school.pk}]
+    assert len(schools._plans) == 1

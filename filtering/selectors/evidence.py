@@ -4,11 +4,12 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import QuerySet
 
-from esafety.baked import Values, baked
+from esafety.baked import Values, baked, fields_of
 from esafety.people.models import Membership, School, User
 from filtering.models import (
     AnnualReview,
@@ -76,11 +77,31 @@ def decision_for(*, school: School, code: UUID) -> Decision | None:
 
 
 def decisions_for_concern(*, school: School, concern_code: UUID) -> list[Decision]:
-    return list(
-        Decision.objects.filter(school=school, concern_code=concern_code)
-        .select_related("applied")
-        .order_by("-decided_on", "-id")[:20]
+    return _decisions_of_concern.objects(
+        Decision, None, related=("applied",), limit=20, school=school.pk, concern=concern_code
     )
+
+
+@baked
+def _decisions_of_concern(shape: None, v: Values) -> QuerySet:
+    decisions = Decision.objects.filter(school_id=v.school, concern_code=v.concern)
+    ordered = decisions.order_by("-decided_on", "-id")
+    return cast(QuerySet, ordered.values(*fields_of(Decision, ("applied",))))
+
+
+# What a concern's panel lists of the monitoring it came from, newest first.
+MONITORING: dict[str, tuple[Any, str]] = {
+    "acks": (ReportAcknowledgement, "-week_start"),
+    "alerts": (UrgentAlert, "-received_at"),
+}
+
+
+@baked
+def _monitoring_of_concern(shape: str, v: Values) -> QuerySet:
+    model, newest = MONITORING[shape]
+    rows = model._default_manager.filter(school_id=v.school, concern_code=v.concern)
+    rows = rows.order_by(newest)
+    return cast(QuerySet, rows.values(*fields_of(model)))
 
 
 def concern_is_named(*, school: School, concern_code: UUID) -> bool:
@@ -103,16 +124,9 @@ def monitoring_for_concern(
     *, school: School, concern_code: UUID
 ) -> tuple[list[ReportAcknowledgement], list[UrgentAlert]]:
     """The weekly reports and urgent alerts a concern was logged from (two queries)."""
-    acks = list(
-        ReportAcknowledgement.objects.filter(school=school, concern_code=concern_code).order_by(
-            "-week_start"
-        )[:10]
-    )
-    alerts = list(
-        UrgentAlert.objects.filter(school=school, concern_code=concern_code).order_by(
-            "-received_at"
-        )[:10]
-    )
+    values: dict[str, Any] = {"school": school.pk, "concern": concern_code}
+    acks = _monitoring_of_concern.objects(ReportAcknowledgement, "acks", limit=10, **values)
+    alerts = _monitoring_of_concern.objects(UrgentAlert, "alerts", limit=10, **values)
     return acks, alerts
 
 

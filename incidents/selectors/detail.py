@@ -6,7 +6,6 @@ from uuid import UUID
 from django.db.models import (
     Model,
     QuerySet,
-    prefetch_related_objects,
 )
 
 from esafety.baked import Values, baked, fields_of, prefetched
@@ -18,6 +17,7 @@ from incidents.models import (
     Concern,
     ConcernPupil,
     ConcernStaff,
+    NudesAnswer,
     ProcedureStep,
     Referral,
     TimelineEntry,
@@ -36,6 +36,8 @@ RELATED: dict[str, type[Model]] = {
     "referrals": Referral,
     "attachments": Attachment,
     "entries": TimelineEntry,
+    # Only a sharing-nudes concern has the five questions' answers (procedure.nudes_review).
+    "nudes_answers": NudesAnswer,
 }
 
 
@@ -83,12 +85,11 @@ def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
     # loaded with the membership), not another join.
     concern.school = access.school
     for name, model in RELATED.items():
+        if name == "nudes_answers" and concern.category != Category.NUDES:
+            continue
         prefetched(concern, name, _related.objects(model, name, concern=concern.pk))
     pupils = _pupils.objects(ConcernPupil, None, related=PUPILS, concern=concern.pk)
     prefetched(concern, "pupil_links", pupils)
-    if concern.category == Category.NUDES:
-        # Only a sharing-nudes concern has the five questions' answers (procedure.nudes_review).
-        prefetch_related_objects([concern], "nudes_answers")
     entries = concern.entries.all()
     # An entry corrects another of the same concern (concern_correct refuses any other), which
     # is in this list already: linked here rather than joined a second time.
