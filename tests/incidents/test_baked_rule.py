@@ -11,14 +11,14 @@ from esafety.people.models import Membership
 from incidents import services
 from incidents.models import PupilRole
 from incidents.selectors import dashboard as dash
-from incidents.selectors import lists
+from incidents.selectors import lists, pupils
 from incidents.selectors.visibility import concerns_for, visibility_shape
 from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.postgres
 
 
-def _concern_rows(access):
+def _concern_rows(access, pupil):
     now = timezone.now()
     values = {"school": access.school.pk, "user": access.user.pk}
     shape = visibility_shape(access)
@@ -36,6 +36,8 @@ def _concern_rows(access):
         (lists._list_rows, (shape, (), False), values),
         (lists._list_rows, (shape, (), True), values),
         (lists._list_rows, (shape, filters, False), {**values, **asked}),
+        (pupils._entries, (shape, "newest"), {**values, "pupil": pupil.pk}),
+        (pupils._links, shape, {**values, "pupil": pupil.pk}),
     ]
 
 
@@ -60,7 +62,7 @@ def test_every_concern_query_gives_each_role_what_the_rule_gives_them(personas, 
         user = type(user).objects.get(pk=user.pk)
     access = school_access(user, personas.school.code)
     seen = 0
-    for query, shape, values in _concern_rows(access):
+    for query, shape, values in _concern_rows(access, pupil):
         baked_rows = query.rows(shape, **values)
         assert baked_rows == query.unbaked(shape, **values), query
         seen += len(baked_rows)
