@@ -1,4 +1,4 @@
-"""Baked queries (esafety/baked.py): compiled once a shape, run with each request's values.
+"""Baked queries (esafety/baked): compiled once a shape, run with each request's values.
 
 What must hold: the rows are the rows the ORM gives for the same values, for every shape a
 member's access can take (the concern rule differs by role); one member's values never reach

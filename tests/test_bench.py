@@ -30,7 +30,7 @@ def test_it_measures_every_page_and_job(db, settings):
 
 
 def test_it_builds_a_valid_audit_chain(db):
-    from esafety.audit.selectors import chain_report
+    from esafety.audit.chain import chain_report
 
     data.from_seed_scale([data.TINY[0]])
     data.audit_only_school(300)

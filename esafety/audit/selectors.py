@@ -1,13 +1,12 @@
 import datetime
 import zoneinfo
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
-from esafety.audit.models import GENESIS_HASH, AuditEvent
+from esafety.audit.models import AuditEvent
 from esafety.baked import Values, baked, fields_of
 from esafety.people.access import SchoolAccess
 from esafety.people.models import Membership, Role, School, User
@@ -51,7 +50,7 @@ def _local_midnight(day: datetime.date, tz: zoneinfo.ZoneInfo) -> datetime.datet
 class EventFilter:
     """What a member reads of the log, worked out to what the SQL compares: the records hidden
     from them, and what they asked for (a person's id, a record's code, the school's days as
-    times). `shape` and `values` are a baked query's (esafety/baked.py): which conditions
+    times). `shape` and `values` are a baked query's (esafety/baked): which conditions
     there are, and what they compare with."""
 
     hidden: tuple[HiddenRecords, ...] = ()
@@ -272,63 +271,3 @@ def audit_people_for_school(*, school: School) -> list[tuple[str, str]]:
     return [
         (str(p["code"]), p["full_name"] or p["email"]) for p in _people.rows(None, school=school.pk)
     ]
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    school_id: int | None
-    event_id: int
-    reason: str
-    at: datetime.datetime | None = None
-    action: str = ""
-    # The school's previous surviving event, so a person can see where a deletion happened.
-    previous_event_id: int | None = None
-
-
-@dataclass
-class ChainReport:
-    events_per_school: Counter = field(default_factory=Counter)
-    breaks: list[ChainBreak] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(self.events_per_school.values())
-
-
-ALTERED = "its contents do not match its hash: the row was changed after it was written"
-UNLINKED = (
-    "it does not follow the school's previous event: an event between them was deleted, "
-    "or this one was inserted"
-)
-
-
-def chain_report(*, chunk_size: int = 2000, events: QuerySet | None = None) -> ChainReport:
-    """Walk every school's chain in id order and report every row that does not fit.
-
-    A row whose stored hash does not match its contents was altered; a row whose prev_hash is not
-    the hash of the school's previous surviving row follows a deletion or an insertion. (Deleting
-    a school's newest events leaves no trace in the chain itself; the nightly check's logged
-    counts show it.)
-    """
-    report = ChainReport()
-    last: dict[int | None, tuple[int | None, str]] = {}
-    # Chains are per school, so the events of some schools only (every one of theirs) is a
-    # smaller walk with the same answer for those schools.
-    events = AuditEvent.objects.all() if events is None else events
-    for event in events.order_by("id").iterator(chunk_size=chunk_size):
-        previous_id, expected_prev = last.get(event.school_id, (None, GENESIS_HASH))
-        report.events_per_school[event.school_id] += 1
-        if event.prev_hash != expected_prev:
-            report.breaks.append(
-                ChainBreak(event.school_id, event.id, UNLINKED, event.at, event.action, previous_id)
-            )
-        if event.compute_hash() != event.hash:
-            report.breaks.append(
-                ChainBreak(event.school_id, event.id, ALTERED, event.at, event.action, previous_id)
-            )
-        last[event.school_id] = (event.id, event.hash)
-    return report
-
-
-def chain_breaks(*, chunk_size: int = 2000) -> list[ChainBreak]:
-    return chain_report(chunk_size=chunk_size).breaks

@@ -3,8 +3,8 @@ from collections import Counter
 
 from celery import shared_task
 
+from esafety.audit.chain import ChainBreak, chain_report
 from esafety.audit.models import AuditEvent
-from esafety.audit.selectors import ChainBreak, chain_report
 from esafety.people.models import School
 from esafety.periodic import each
 

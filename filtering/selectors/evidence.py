@@ -114,7 +114,7 @@ def concern_is_named(*, school: School, concern_code: UUID) -> bool:
 @baked
 def _naming(shape: None, v: Values) -> QuerySet:
     named = [
-        model.objects.filter(school_id=v.school, concern_code=v.concern).values("id")
+        model.objects.filter(school_id=v.school, concern_code=v.concern).order_by().values("id")
         for model in (Decision, ReportAcknowledgement, UrgentAlert)
     ]
     return named[0].union(*named[1:], all=True)

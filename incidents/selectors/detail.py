@@ -73,7 +73,7 @@ def _members(shape: None, v: Values) -> QuerySet:
 def concern_detail(access: SchoolAccess, code: UUID) -> Concern | None:
     """One concern with everything its page shows (its pupils, the staff named, its steps,
     referrals, evidence and timeline, oldest entry first), in a number of queries that does not
-    grow with its history. Each is baked (esafety/baked.py): a page of many short reads was
+    grow with its history. Each is baked (esafety/baked): a page of many short reads was
     mostly the ORM's time."""
     found = _concern.objects(
         Concern, visibility_shape(access), school=access.school.pk, user=access.user.pk, code=code

@@ -94,7 +94,7 @@ def may_open(
 
 # What of a member's access decides which concerns they may open, and so the text of every
 # query built on concerns_for: their opening roles and the chair's flag (the school and the
-# member are values). A baked query (esafety/baked.py) is keyed on it.
+# member are values). A baked query (esafety/baked) is keyed on it.
 VisibilityShape = tuple[frozenset[str], bool]
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from esafety.audit import services
+from esafety.audit.chain import chain_breaks
 from esafety.audit.models import AuditEvent
-from esafety.audit.selectors import chain_breaks
 
 pytestmark = pytest.mark.postgres
 

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from esafety import context
+from esafety.audit.chain import chain_breaks
 from esafety.audit.models import AuditEvent
-from esafety.audit.selectors import chain_breaks
 from esafety.audit.services import audit_record
 from esafety.celery import app as celery_app
 from esafety.people.models import Role

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from esafety.audit.chain import chain_breaks
 from esafety.audit.models import AuditEvent
-from esafety.audit.selectors import chain_breaks
 from esafety.audit.services import Entry, audit_record, audit_record_many
 from esafety.audit.tasks import verify_chain
 from tests.audit.helpers import behind_the_triggers_back

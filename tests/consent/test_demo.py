@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from consent.models import Decision, Marking, Method, Publication, TakeDown
-from esafety.audit.selectors import chain_breaks
+from esafety.audit.chain import chain_breaks
 from esafety.people.models import Role, School
 
 

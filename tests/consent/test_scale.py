@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from consent.models import Decision, Publication, Purpose, TakeDown
-from esafety.audit.selectors import chain_breaks
+from esafety.audit.chain import chain_breaks
 from esafety.people.models import Guardian, Pupil, School
 
 pytestmark = pytest.mark.django_db

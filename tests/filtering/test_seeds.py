@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from esafety.audit.selectors import chain_report
+from esafety.audit.chain import chain_report
 from esafety.people.models import School
 from filtering.models import (
     AnnualReview,

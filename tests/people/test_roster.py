@@ -356,7 +356,7 @@ def test_it_updates_and_removes_guardians_no_longer_listed(personas):
 
 
 def test_it_keeps_the_audit_chain_whole(personas):
-    from esafety.audit.selectors import chain_report
+    from esafety.audit.chain import chain_report
 
     run_import(personas.office, personas.school, roster_csv([pupil(n) for n in range(30)]))
     run_import(personas.office, personas.school, roster_csv([pupil(n) for n in range(10, 40)]))

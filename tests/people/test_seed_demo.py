@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from esafety.audit.selectors import chain_breaks
+from esafety.audit.chain import chain_breaks
 from esafety.people.access import is_privileged
 from esafety.people.models import Guardian, Membership, Pupil, Role, School
 

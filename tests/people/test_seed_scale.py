@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from esafety.audit.chain import chain_report
 from esafety.audit.models import AuditEvent
-from esafety.audit.selectors import chain_report
 from esafety.people.models import Guardian, Membership, Pupil, Role, School, User
 from incidents.models import (
     Concern,

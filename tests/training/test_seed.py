@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from esafety.audit.selectors import chain_report
+from esafety.audit.chain import chain_report
 from esafety.people.models import School
 from training.models import Course, EngagementEvent, Session, TrainingRecord
 from training.selectors.matrix import build_matrix

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from esafety.audit.selectors import UNLINKED, chain_report
+from esafety.audit.chain import UNLINKED, chain_report
 from esafety.people.models import School
 
 
