@@ -71,7 +71,6 @@ class Plan:
     params: tuple  # the constants, with the values' places to fill
     places: dict[str, tuple[int, ...]]
     names: tuple[str, ...]
-    col_count: int
     converters: dict  # the compiler's, by column
     sliced: bool = False  # the builder set its own limit
     empty: bool = False
@@ -115,7 +114,7 @@ def make_plan(build: Build, name: str, shape: Hashable, values: dict[str, Any], 
             compiler, sql, params = _compile(qs_a)
             _, sql_b, params_b = _compile(qs_b)
     except EmptyResultSet:
-        plan = Plan("", (), {}, (), 0, {}, sliced=False, empty=True)
+        plan = Plan("", (), {}, (), {}, sliced=False, empty=True)
     else:
         if sql != sql_b or len(params) != len(params_b):
             raise BakingError(f"{name}: its SQL changes with the values")
@@ -139,7 +138,6 @@ def make_plan(build: Build, name: str, shape: Hashable, values: dict[str, Any], 
             params=params,
             places=places,
             names=_names(qs_a),
-            col_count=compiler.col_count,
             converters=compiler.get_converters(fields),
             sliced=qs_a.query.is_sliced,
         )

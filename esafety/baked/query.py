@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Hashable
 from typing import Any
 
@@ -31,7 +30,6 @@ class Baked:
         self.__doc__ = build.__doc__
         self.__name__ = getattr(build, "__name__", "baked")
         self._plans: dict[tuple[str, Hashable, tuple[int, ...]], Plan] = {}
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<baked {self.__name__}>"
@@ -69,10 +67,8 @@ class Baked:
         fetched = self._fetch(shape, limit, 0, using, values)
         if fetched is None:
             dicts = self.unbaked(shape, limit=limit, using=using, **values)
-            fetched = (
-                fields_of(model, related),
-                [tuple(d[n] for n in fields_of(model, related)) for d in dicts],
-            )
+            names = fields_of(model, related)
+            fetched = names, [tuple(d[n] for n in names) for d in dicts]
         names, rows = fetched
         return instances(model, related, names, rows, using)
 
@@ -95,9 +91,9 @@ class Baked:
         key = (using, shape, lengths)
         plan = self._plans.get(key)
         if plan is None:
+            # Two threads baking the same shape at once make the same plan; either may stay.
             plan = make_plan(self.build, self.__name__, shape, values, using)
-            with self._lock:
-                self._plans[key] = plan
+            self._plans[key] = plan
         if plan.empty:
             return plan.names, []
         params = list(plan.params)
