@@ -4,9 +4,10 @@ are alerted, one level at a time.
 A run finds in one query the concerns whose next level is due: the school's minutes, the level
 reached and how many levels the concern's route has are all compared in SQL, so a run with
 nothing to do costs one query however many concerns wait. The due ones are escalated a batch at
-a time, and a batch's queries do not grow with its concerns: one locked read, one read of the
-staff involved, one of the schools' senior members, and per school the notify batch (outbox
-rows), one insert of timeline entries and one of audit events, then one update of the levels.
+a time, each batch one school's, and a batch's queries do not grow with its concerns: one locked
+read, one read of the staff involved, one of the school's senior members, two for each person
+alerted (what they may open), the notify batch (outbox rows), one insert of timeline entries and
+one of audit events, then one update of the levels.
 """
 
 import datetime
@@ -134,7 +135,21 @@ def _due(now: datetime.datetime) -> QuerySet[Concern]:
 
 
 def concerns_due_for_escalation(*, now: datetime.datetime | None = None) -> list[int]:
-    return list(_due(now or timezone.now()).values_list("id", flat=True))
+    return [pk for batch in _batches(now or timezone.now()) for pk in batch]
+
+
+def _batches(now: datetime.datetime) -> list[list[int]]:
+    """The due concerns' ids in batches of one school each: a batch's queries are per school
+    (its senior members, each person alerted, the outbox and audit inserts), so a batch that
+    mixed a trust's schools would cost queries for every school in it."""
+    by_school: dict[int, list[int]] = defaultdict(list)
+    for school_id, pk in _due(now).order_by("school_id", "id").values_list("school_id", "id"):
+        by_school[school_id].append(pk)
+    return [
+        ids[start : start + ESCALATION_BATCH]
+        for ids in by_school.values()
+        for start in range(0, len(ids), ESCALATION_BATCH)
+    ]
 
 
 def concerns_escalate(*, now: datetime.datetime | None = None) -> int:
@@ -142,10 +157,8 @@ def concerns_escalate(*, now: datetime.datetime | None = None) -> int:
     escalated. A batch that fails is tried again one concern at a time, so one bad concern is
     logged (by id) and left for the next run while the others are escalated all the same."""
     now = now or timezone.now()
-    ids = concerns_due_for_escalation(now=now)
     escalated = 0
-    for start in range(0, len(ids), ESCALATION_BATCH):
-        batch = ids[start : start + ESCALATION_BATCH]
+    for batch in _batches(now):
         try:
             escalated += _escalate_batch(batch, now)
         except SoftTimeLimitExceeded:

@@ -235,3 +235,52 @@ def test_a_batch_alerts_a_level_in_routings_order(personas, log_concern):
         assert escalate_unacknowledged() == 1
     sent = Message.objects.filter(subject__startswith="Escalated").order_by("id")
     assert [m.to_email for m in sent] == expected
+
+
+def test_a_trust_s_concerns_escalate_a_school_at_a_time(personas, log_concern, monkeypatch):
+    # A batch's queries are per school: batches that mixed schools cost queries for every school
+    # in each, so a trust's run grew with its concerns, not its batches.
+    from incidents.models import PupilRole
+    from incidents.tasks import escalate_unacknowledged
+    from tests.conftest import make_member
+    from tests.factories import PupilFactory
+
+    other = personas.other_school
+    make_member(other, "head", "head@birchwood.test", "Bea Head")
+    make_member(other, "governor", "chair@birchwood.test", "Cy Chair", is_chair=True)
+    reporter = make_member(other, "staff", "staff@birchwood.test", "Sol Staff")
+    their_pupil = PupilFactory(school=other)
+    monkeypatch.setattr(escalation, "ESCALATION_BATCH", 2)
+
+    def log_at(school) -> Concern:
+        if school == personas.school:
+            return log_concern("cyberbullying")
+        return services.concern_log(
+            actor=reporter,
+            school=other,
+            category="cyberbullying",
+            occurred_at=timezone.now() - datetime.timedelta(hours=1),
+            location="Library",
+            what_happened="Unkind messages in a group chat.",
+            pupils=[services.InvolvedPupil(their_pupil, PupilRole.AFFECTED)],
+        )
+
+    def escalate(schools) -> tuple[int, list[list[int]]]:
+        concerns = [log_at(school) for school in schools]
+        later = timezone.now() + datetime.timedelta(minutes=125)
+        with time_machine.travel(later, tick=False):
+            batches = escalation._batches(timezone.now())
+            queries, escalated = _queries(escalate_unacknowledged)
+        assert escalated == len(concerns) * 2  # the head, then the chair of governors
+        for concern in concerns:
+            concern.refresh_from_db()
+            assert concern.escalation_level == 2
+        return queries, [[Concern.objects.get(pk=pk).school_id for pk in b] for b in batches]
+
+    one_school, batches = escalate([personas.school] * 4)
+    assert batches == [[personas.school.pk] * 2] * 2
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=130), tick=False):
+        # Logged in turn, so that batches cut in id order would mix the two schools.
+        two_schools, batches = escalate([personas.school, other] * 2)
+    assert sorted(batches) == sorted([[personas.school.pk] * 2, [other.pk] * 2])
+    assert two_schools == one_school
