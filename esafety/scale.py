@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.management.color import no_style
 from django.db import connection, models
 
-from esafety.audit.models import GENESIS_HASH, AuditEvent, event_hash
+from esafety.audit.models import GENESIS_HASH, AuditEvent, row_hash
 from esafety.people.models import School, User
 
 
@@ -140,18 +140,8 @@ class AuditWriter:
         for pk, (at, actor_id, label, action, otype, ocode, summary) in zip(
             ids, pending, strict=True
         ):
-            digest = event_hash(
-                prev_hash=prev,
-                at=at.isoformat(),
-                actor_id=actor_id,
-                actor_label=label,
-                school_id=school_id,
-                action=action,
-                object_type=otype,
-                object_code=ocode,
-                summary=summary,
-                request_id="",
-                ip=None,
+            digest = row_hash(
+                prev, at, actor_id, label, school_id, action, otype, ocode, summary, "", None
             )
             row = (pk, at, actor_id, label, school_id, action, otype, ocode, summary, "", None)
             rows.append((*row, prev, digest))

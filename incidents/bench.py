@@ -63,6 +63,7 @@ def pages() -> tuple[BenchPage, ...]:
         ),
         BenchPage("concern detail", Role.DSL, school_url("incidents:detail", code=_open_concern)),
         BenchPage("reporter's list", Role.STAFF, school_url("incidents:mine")),
+        BenchPage("the form to log a concern", Role.STAFF, school_url("incidents:new")),
         BenchPage("chronology", Role.DSL, school_url("incidents:chronology", code=_busy_pupil)),
         BenchPage(
             "log a concern (POST)",

@@ -54,19 +54,42 @@ class AuditEvent(models.Model):
         return code if len(code) <= 13 else code[:12] + "…"
 
     def compute_hash(self) -> str:
-        return event_hash(
-            prev_hash=self.prev_hash,
-            at=self.at.isoformat(),
-            actor_id=self.actor_id,
-            actor_label=self.actor_label,
-            school_id=self.school_id,
-            action=self.action,
-            object_type=self.object_type,
-            object_code=self.object_code,
-            summary=self.summary,
-            request_id=self.request_id,
-            ip=self.ip,
-        )
+        return row_hash(*(getattr(self, name) for name in HASHED))
+
+
+# What an event's hash covers, in the order row_hash takes them (the chain walk reads these
+# columns as tuples, not models).
+HASHED = (
+    "prev_hash",
+    "at",
+    "actor_id",
+    "actor_label",
+    "school_id",
+    "action",
+    "object_type",
+    "object_code",
+    "summary",
+    "request_id",
+    "ip",
+)
+
+
+def row_hash(
+    prev_hash, at, actor_id, actor_label, school_id, action, otype, ocode, summary, request_id, ip
+) -> str:
+    return event_hash(
+        prev_hash=prev_hash,
+        at=at.isoformat(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        school_id=school_id,
+        action=action,
+        object_type=otype,
+        object_code=ocode,
+        summary=summary,
+        request_id=request_id,
+        ip=ip,
+    )
 
 
 def event_hash(**fields) -> str:

@@ -51,6 +51,7 @@ def _form_page(
             "access": access,
             "nav": nav_for(access),
             "form": form,
+            "staff_checkboxes": form.staff_checkboxes(),
             "guidance": guidance(),
             "chosen": chosen,
             "results": results,

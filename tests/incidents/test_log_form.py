@@ -152,6 +152,31 @@ def test_it_records_staff_involved_and_routes_staff_conduct_to_the_head(personas
     assert set(Message.objects.values_list("to_email", flat=True)) == {personas.head.email}
 
 
+def test_it_lists_the_staff_a_reporter_may_name_and_keeps_those_ticked(personas, client_for, pupil):
+    from tests.conftest import make_member
+
+    make_member(personas.school, Role.STAFF, "ann@oakfield.test", "<b>Ann</b> O'Neil")
+    client = client_for(personas.staff)
+    html = client.get(new_url(personas)).content.decode()
+    assert "&lt;b&gt;Ann&lt;/b&gt; O&#x27;Neil" in html
+    assert "<b>Ann</b>" not in html
+    boxes = html.count('name="staff"')
+    assert boxes == len(set(personas.school.memberships.values_list("user", flat=True))) - 4
+    # The reporter (and the governors and the parent) are not on it.
+    assert f'value="{personas.staff.code}"' not in html
+    assert f'value="{personas.governor.code}"' not in html
+    assert 'id="id_staff_0"' in html and f'id="id_staff_{boxes}"' not in html
+
+    # Shown again with a problem elsewhere, the person ticked stays ticked, and only they.
+    data = form_data(pupil, staff=[str(personas.office.code)], what_happened="")
+    html = client.post(new_url(personas), data).content.decode()
+    picker = html[html.index('id="div_id_staff"') : html.index('id="id_staff_helptext"')]
+    assert picker.count(" checked>") == 1
+    office_box = picker[picker.index(f'value="{personas.office.code}"') :]
+    assert office_box.index(" checked>") < office_box.index("</div>")
+    assert Concern.objects.count() == 0
+
+
 def test_it_asks_who_an_allegation_about_staff_is_about(personas, client_for, pupil):
     what = "A teacher followed pupils from a personal account."
     r = client_for(personas.staff).post(
@@ -166,8 +191,11 @@ def test_it_asks_who_an_allegation_about_staff_is_about(personas, client_for, pu
     assert ("id_staff_0", message) in r.context["form"].error_summary()
     html = r.content.decode()
     assert what in html
-    # "Staff involved" is opened to show the problem.
+    # "Staff involved" is opened to show the problem, and the problem is shown there.
     assert '<details class="mb-3" open>' in html
+    assert f'<p id="error_1_id_staff"><strong>{message}</strong></p>' in html.replace(
+        "&#x27;", "'"
+    ).replace("&ldquo;", "“")
     nothing_saved()
 
 
