@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from esafety.audit.models import GENESIS_HASH, HASHED, AuditEvent, row_hash
@@ -44,12 +45,19 @@ def chain_report(*, chunk_size: int = 2000, events: QuerySet | None = None) -> C
     the hash of the school's previous surviving row follows a deletion or an insertion. (Deleting
     a school's newest events leaves no trace in the chain itself; the nightly check's logged
     counts show it.)
+
+    Chains are per school, so `events`, the events of some schools only (every one of theirs),
+    is a smaller walk with the same answer for those schools.
     """
+    events = AuditEvent.objects.all() if events is None else events
+    if connection.vendor == "postgresql":
+        return _report_in_sql(events, chunk_size)
+    return _report_in_python(events, chunk_size)
+
+
+def _report_in_python(events: QuerySet, chunk_size: int) -> ChainReport:
     report = ChainReport()
     last: dict[int | None, tuple[int | None, str]] = {}
-    # Chains are per school, so the events of some schools only (every one of theirs) is a
-    # smaller walk with the same answer for those schools.
-    events = AuditEvent.objects.all() if events is None else events
     # Tuples, not models: a million model instances cost more than the hashing.
     rows = events.order_by("id").values_list("id", "hash", "action", *HASHED)
     counts = report.events_per_school
@@ -63,6 +71,101 @@ def chain_report(*, chunk_size: int = 2000, events: QuerySet | None = None) -> C
             report.breaks.append(ChainBreak(school_id, pk, ALTERED, at, action, previous_id))
         last[school_id] = (pk, stored)
     return report
+
+
+# row_hash's payload, built by PostgreSQL: json.dumps(sort_keys=True, separators=(",", ":"))
+# of the same fields, as Python reads them back. For text of printable ASCII and control
+# characters, to_json escapes exactly as Python's json does; Python also escapes every other
+# character (ensure_ascii) and PostgreSQL does not, so such a row's payload differs, its hash
+# seems wrong, and Python checks it again (_rechecked). A payload can only match a stored hash
+# if it is the payload the hash was made from: every field is written so that two different
+# values never give the same text (the address as Django reads it back, with its mask when it
+# has one; the time with its microseconds when it has any, as datetime.isoformat writes it).
+_PAYLOAD = """
+    '{"action":' || to_json(e.action)::text
+    || ',"actor_id":' || coalesce(e.actor_id::text, 'null')
+    || ',"actor_label":' || to_json(e.actor_label)::text
+    || ',"at":"' || to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+        || CASE WHEN date_part('microseconds', e.at)::bigint %% 1000000 = 0 THEN ''
+           ELSE to_char(e.at AT TIME ZONE 'UTC', '.US') END || '+00:00"'
+    || ',"ip":' || coalesce(to_json(
+        CASE WHEN masklen(e.ip) = CASE family(e.ip) WHEN 4 THEN 32 ELSE 128 END
+        THEN host(e.ip) ELSE e.ip::text END)::text, 'null')
+    || ',"object_code":' || to_json(e.object_code)::text
+    || ',"object_type":' || to_json(e.object_type)::text
+    || ',"prev_hash":' || to_json(e.prev_hash)::text
+    || ',"request_id":' || to_json(e.request_id)::text
+    || ',"school_id":' || coalesce(e.school_id::text, 'null')
+    || ',"summary":' || to_json(e.summary)::text || '}'
+"""
+
+
+def _report_in_sql(events: QuerySet, chunk_size: int) -> ChainReport:
+    """The same walk inside PostgreSQL: each row's hash (sha256 of _PAYLOAD) and its link to the
+    school's previous row (a window over the school's rows in id order) are checked there, and
+    only the rows that fail come back. Hashing is done by parallel workers under the window
+    (OFFSET 0 keeps the subquery from being merged into it): at 1,042,428 events, 7 s, where
+    Python took 41 s over tuples and 70 s over models."""
+    report = ChainReport()
+    table = AuditEvent._meta.db_table
+    where, params = _restricted_to(events)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling the hash expression (PostgreSQL's JIT) cost 1.6 s of 8 at 1,000,000 rows.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            f"SELECT school_id, count(*) FROM {table} e {where} GROUP BY school_id", params
+        )
+        for school_id, count in cursor.fetchall():
+            report.events_per_school[school_id] = count
+        cursor.execute(
+            f"""
+            SELECT id, school_id, previous_id, unlinked, suspect FROM (
+                SELECT h.*, lag(h.id) OVER w AS previous_id,
+                    h.prev_hash IS DISTINCT FROM coalesce(lag(h.hash) OVER w, %s) AS unlinked
+                FROM (
+                    SELECT e.id, e.school_id, e.prev_hash, e.hash,
+                        encode(sha256(convert_to({_PAYLOAD}, 'UTF8')), 'hex')
+                            IS DISTINCT FROM e.hash AS suspect
+                    FROM {table} e {where}
+                    OFFSET 0
+                ) h
+                WINDOW w AS (PARTITION BY h.school_id ORDER BY h.id)
+            ) checked
+            WHERE unlinked OR suspect
+            ORDER BY id
+            """,
+            [GENESIS_HASH, *params],
+        )
+        failed = cursor.fetchall()
+    altered = _rechecked([row[0] for row in failed if row[4]], chunk_size)
+    told = AuditEvent.objects.in_bulk([row[0] for row in failed if row[3] or row[0] in altered])
+    for pk, school_id, previous_id, unlinked, _suspect in failed:
+        event = told.get(pk)
+        at, action = (event.at, event.action) if event else (None, "")
+        if unlinked:
+            report.breaks.append(ChainBreak(school_id, pk, UNLINKED, at, action, previous_id))
+        if pk in altered:
+            report.breaks.append(ChainBreak(school_id, pk, ALTERED, at, action, previous_id))
+    return report
+
+
+def _restricted_to(events: QuerySet) -> tuple[str, list]:
+    if not events.query.where:
+        return "", []
+    sql, params = events.values("id").query.sql_with_params()
+    return f"WHERE e.id IN ({sql})", list(params)
+
+
+def _rechecked(ids: list[int], chunk_size: int) -> set[int]:
+    """Of the rows whose hash PostgreSQL's payload did not match, those whose hash Python's does
+    not match either: the rows that were altered."""
+    altered = set()
+    for start in range(0, len(ids), chunk_size):
+        rows = AuditEvent.objects.filter(pk__in=ids[start : start + chunk_size])
+        for pk, stored, *hashed in rows.values_list("id", "hash", *HASHED):
+            if row_hash(*hashed) != stored:
+                altered.add(pk)
+    return altered
 
 
 def chain_breaks(*, chunk_size: int = 2000) -> list[ChainBreak]:
