@@ -113,7 +113,9 @@ def _report_in_sql(events: QuerySet, chunk_size: int) -> ChainReport:
         # Compiling the hash expression (PostgreSQL's JIT) cost 1.6 s of 8 at 1,000,000 rows.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(
-            f"SELECT school_id, count(*) FROM {table} e {where} GROUP BY school_id", params
+            # The table's name, and a WHERE compiled by Django with its parameters apart.
+            f"SELECT school_id, count(*) FROM {table} e {where} GROUP BY school_id",  # noqa: S608
+            params,
         )
         for school_id, count in cursor.fetchall():
             report.events_per_school[school_id] = count
@@ -133,7 +135,7 @@ def _report_in_sql(events: QuerySet, chunk_size: int) -> ChainReport:
             ) checked
             WHERE unlinked OR suspect
             ORDER BY id
-            """,
+            """,  # noqa: S608 (the same, and the constant _PAYLOAD)
             [GENESIS_HASH, *params],
         )
         failed = cursor.fetchall()
