@@ -90,14 +90,39 @@ def audit_record_many(
     """Append several events for one school in one go (a roster import, a seed)."""
     if not entries:
         return []
-    school_id = school.pk if school is not None else None
-    prev = _chain_head(school_id)
+    events = audit_events_chained(
+        actor=actor, school=school, entries=entries, head=chain_head(school)
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return events
+
+
+def chain_head(school: School | None) -> str:
+    """Wait for the school's chain and give its head, for audit_events_chained. Only inside a
+    transaction, which then holds the chain until it ends (on PostgreSQL: see _chain_head)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The chain's head is read inside the transaction that appends to it.")
+    return _chain_head(school.pk if school is not None else None)
+
+
+def audit_events_chained(
+    *,
+    actor: User | AnonymousUser | None,
+    school: School | None,
+    entries: list[Entry],
+    head: str,
+) -> list[AuditEvent]:
+    """The events for these entries, hashed onto `head`, not yet saved: for a caller that inserts
+    them with its own rows in one statement (esafety.db.insert_together). `head` is what
+    chain_head gave in this transaction, with no event of the school written since."""
     request = context.current_request()
     request_id = request.request_id if request else ""
     ip = _clean_ip(request.ip) if request else None
     now = timezone.now()
     # Nobody signed in, or a user not saved yet, is recorded as no actor.
     actor_obj = actor if isinstance(actor, User) and actor.pk else None
+    school_id = school.pk if school is not None else None
+    prev = head
     events = []
     for entry in entries:
         object_type, object_code = _describe(entry)
@@ -117,7 +142,6 @@ def audit_record_many(
         event.hash = event.compute_hash()
         prev = event.hash
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
     return events
 
 

@@ -174,22 +174,42 @@ def messages_queue(
     the names a mistake of its own could put in the texts. They are looked for in Python, and
     the roll is not read; the query grows with the roll, and a new concern's alerts wait on it.
     """
-    _messages_queue_many(
-        school=school,
-        about_pupils=about_pupils,
-        messages=[
-            _message_build(
-                kind=kind,
-                subject=e.subject,
-                body=e.body,
-                link=e.link,
-                school=school,
-                recipient=e.recipient,
-                to_email="",
-            )
-            for e in emails
-        ],
-    )
+    messages = messages_prepared(kind=kind, school=school, emails=emails, about_pupils=about_pupils)
+    Message.objects.bulk_create(messages)
+    messages_hand_off_on_commit(messages)
+
+
+def messages_prepared(
+    *,
+    kind: str,
+    school: School,
+    emails: "Sequence[Email]",
+    about_pupils: "Sequence[Pupil] | None" = None,
+) -> list[Message]:
+    """messages_queue's messages, checked (and redacted where a text names a pupil), not yet
+    saved: for a caller that inserts them with its own rows in one statement
+    (esafety.db.insert_together) and then calls messages_hand_off_on_commit with them."""
+    messages = [
+        _message_build(
+            kind=kind,
+            subject=e.subject,
+            body=e.body,
+            link=e.link,
+            school=school,
+            recipient=e.recipient,
+            to_email="",
+        )
+        for e in emails
+    ]
+    _messages_checked(school=school, messages=messages, about_pupils=about_pupils)
+    return messages
+
+
+def messages_hand_off_on_commit(messages: "Sequence[Message]") -> None:
+    """Hand the saved messages to the worker once the transaction that saved them commits."""
+    ids = [m.pk for m in messages]
+    if ids:
+        transaction.on_commit(lambda: _hand_off_many(ids))
 
 
 def _hand_off(message_id: int) -> None:
@@ -420,6 +440,16 @@ def _messages_queue_many(
     """message_queue for a batch: the same checks, one pupil-name query and one insert."""
     if not messages:
         return
+    _messages_checked(school=school, messages=messages, about_pupils=about_pupils)
+    Message.objects.bulk_create(messages)
+    messages_hand_off_on_commit(messages)
+
+
+def _messages_checked(
+    *, school: School, messages: list[Message], about_pupils: "Sequence[Pupil] | None"
+) -> None:
+    if not messages:
+        return
     texts = {_checked_text(m) for m in messages}
     naming = (
         _texts_naming_a_pupil(school=school, texts=texts)
@@ -436,6 +466,3 @@ def _messages_queue_many(
             validate_unique=False,
             validate_constraints=False,
         )
-    created = Message.objects.bulk_create(messages)
-    ids = [m.pk for m in created]
-    transaction.on_commit(lambda: _hand_off_many(ids))

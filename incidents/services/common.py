@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from esafety.actions import ServiceRefusal
-from esafety.audit.services import audit_record
+from esafety.audit.services import Entry, audit_record_many
 from esafety.notify.models import Message
 from esafety.notify.services import Email, messages_queue
 from esafety.people.models import Pupil, User
@@ -32,9 +32,13 @@ def _entry(
 
 
 def _audit(actor: User | None, concern: Concern, action: str, summary: str = "") -> None:
-    audit_record(
-        actor=actor,
-        school=concern.school,
+    audit_record_many(
+        actor=actor, school=concern.school, entries=[_audit_entry(concern, action, summary)]
+    )
+
+
+def _audit_entry(concern: Concern, action: str, summary: str = "") -> Entry:
+    return Entry(
         action=action,
         obj=concern,
         summary=f"{concern.reference} ({concern.get_category_display()})"

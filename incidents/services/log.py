@@ -9,6 +9,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Max
 
+from esafety.audit.services import audit_events_chained, chain_head
+from esafety.db import insert_together
+from esafety.notify.models import Message
+from esafety.notify.services import messages_hand_off_on_commit, messages_prepared
 from esafety.people.models import Pupil, School, User
 from incidents import routing, selectors
 from incidents.categories import Category, CategoryInfo, info
@@ -23,7 +27,15 @@ from incidents.models import (
     Status,
     TimelineEntry,
 )
-from incidents.services.common import ConcernError, _alert, _audit, _entry, _locked
+from incidents.services.common import (
+    ConcernError,
+    _alert,
+    _alert_emails,
+    _audit,
+    _audit_entry,
+    _entry,
+    _locked,
+)
 
 
 @dataclass(frozen=True)
@@ -60,9 +72,11 @@ def _attach(concern: Concern, checked: Sequence[CheckedFile], actor: User) -> No
         attachment.save()
 
 
-def _next_number(school: School) -> int:
+def _number_and_id(school: School) -> tuple[int, int | None]:
     """The school's next concern number, under a lock on the school's row, so two concerns
-    logged at once never get the same number.
+    logged at once never get the same number; and, on PostgreSQL, the concern's id, taken from
+    its sequence in the same call, so that the concern and every row that points at it are
+    inserted in one statement (esafety.db.insert_together).
 
     FOR NO KEY UPDATE, not FOR UPDATE: every insert that points at the school (an audit event, a
     pupil) takes a KEY SHARE lock on its row, which FOR UPDATE blocks; under load a request
@@ -72,12 +86,17 @@ def _next_number(school: School) -> int:
     was committed when it began, so a MAX read in the same statement as the lock could miss a
     concern committed while it waited. On PostgreSQL both are one call (concern_next_number,
     migration 0005: a function's statements each take a fresh snapshot); SQLite serialises
-    writers itself."""
+    writers itself, and gives the id when the concern is inserted."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT concern_next_number(%s)", [school.pk])
-            return int(cursor.fetchone()[0])
-    return (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+            cursor.execute(
+                "SELECT concern_next_number(%s), nextval(pg_get_serial_sequence(%s, 'id'))",
+                [school.pk, Concern._meta.db_table],
+            )
+            number, pk = cursor.fetchone()
+            return int(number), int(pk)
+    number = (Concern.objects.filter(school=school).aggregate(n=Max("number"))["n"] or 0) + 1
+    return number, None
 
 
 @transaction.atomic
@@ -107,8 +126,9 @@ def concern_log(
             "A concern about a member of staff's conduct must name the member of staff."
         )
 
-    number = _next_number(school)
+    number, concern_id = _number_and_id(school)
     concern = Concern(
+        pk=concern_id,
         school=school,
         number=number,
         category=category,
@@ -128,61 +148,86 @@ def concern_log(
     concern.full_clean(
         exclude={"school", "reported_by"}, validate_unique=False, validate_constraints=False
     )
-    concern.save()
     named = set(staff)
-    ConcernPupil.objects.bulk_create(
-        ConcernPupil(concern=concern, pupil=p.pupil, role=p.role) for p in pupils
-    )
-    ConcernStaff.objects.bulk_create(ConcernStaff(concern=concern, user=u) for u in named)
-    # The procedure is copied, so a later change to the category never rewrites this record.
-    ProcedureStep.objects.bulk_create(
-        ProcedureStep(
-            concern=concern,
-            order=i,
-            key=s.key,
-            label=s.label,
-            required=s.required or (s.required_when_staff_involved and bool(staff)),
-        )
-        for i, s in enumerate(category_info.steps)
-    )
-    _attach(concern, checked, actor)
-    _entry(
-        concern,
-        EntryKind.LOGGED,
-        actor,
-        "Concern logged"
+    entry = TimelineEntry(
+        concern=concern,
+        kind=EntryKind.LOGGED,
+        author=actor,
+        text="Concern logged"
         + ("; a child is at immediate risk" if immediate_risk else "")
         + ("; the DSL was told in person" if told_dsl_in_person else "")
         + (f"; {len(checked)} file(s) attached" if checked else "")
         + ".",
     )
-    _audit(actor, concern, "concern.logged", "immediate risk" if immediate_risk else "")
-    # Who is alerted, and who of them may open it, from the staff this service was given: the
-    # same answers as routing.recipients and the concern's page, without reading back what was
-    # just written. Nobody it names is alerted, nor offered a link to it.
+    events = audit_events_chained(
+        actor=actor,
+        school=school,
+        entries=[
+            _audit_entry(concern, "concern.logged", "immediate risk" if immediate_risk else "")
+        ],
+        head=chain_head(school),
+    )
+    alerts = _first_alerts(concern, named, pupils)
+    # One INSERT for the concern and everything logging it writes: its pupils, the staff it
+    # names, its procedure (copied, so a later change to the category never rewrites this
+    # record), its first entry, its audit event and its alerts.
+    insert_together(
+        [concern],
+        [ConcernPupil(concern=concern, pupil=p.pupil, role=p.role) for p in pupils],
+        [ConcernStaff(concern=concern, user=u) for u in named],
+        [
+            ProcedureStep(
+                concern=concern,
+                order=i,
+                key=s.key,
+                label=s.label,
+                required=s.required or (s.required_when_staff_involved and bool(staff)),
+            )
+            for i, s in enumerate(category_info.steps)
+        ],
+        [entry],
+        events,
+        alerts,
+    )
+    messages_hand_off_on_commit(alerts)
+    _attach(concern, checked, actor)
+    return concern
+
+
+def _first_alerts(
+    concern: Concern, named: set[User], pupils: Sequence[InvolvedPupil]
+) -> list[Message]:
+    """Who is alerted, and who of them may open it, from the staff the service was given: the
+    same answers as routing.recipients and the concern's page, without reading back what is not
+    written yet. Nobody it names is alerted, nor offered a link to it."""
+    school = concern.school
     staff_ids = {u.pk for u in named}
     about_head = routing.named_head(school, named)
     alerted = routing.first_alerted(concern, staff=named, about_head=about_head)
-    urgency = "URGENT: a child may be at immediate risk. " if immediate_risk else ""
-    _alert(
-        concern,
-        [access.user for access in alerted],
-        subject=("URGENT: " if immediate_risk else "")
-        + f"New concern {concern.reference} needs acknowledging",
-        body=f"{urgency}A new online-safety concern ({concern.get_category_display().lower()}) "
-        f"has been logged at {school.name} and needs acknowledging.",
-        openers={
-            access.user.pk
-            for access in alerted
-            if selectors.may_open(
-                access, category=category, staff_ids=staff_ids, about_head=about_head
-            )
-        },
+    urgency = "URGENT: a child may be at immediate risk. " if concern.immediate_risk else ""
+    return messages_prepared(
+        kind=Message.Kind.ALERT,
+        school=school,
+        emails=_alert_emails(
+            concern,
+            [access.user for access in alerted],
+            subject=("URGENT: " if concern.immediate_risk else "")
+            + f"New concern {concern.reference} needs acknowledging",
+            body=f"{urgency}A new online-safety concern "
+            f"({concern.get_category_display().lower()}) has been logged at {school.name} and "
+            "needs acknowledging.",
+            openers={
+                access.user.pk
+                for access in alerted
+                if selectors.may_open(
+                    access, category=concern.category, staff_ids=staff_ids, about_head=about_head
+                )
+            },
+        ),
         # The texts hold a reference, a category and the school's name, never the narrative:
         # the children a mistake here could name are the ones the concern is about.
         about_pupils=[p.pupil for p in pupils],
     )
-    return concern
 
 
 @transaction.atomic

@@ -1,0 +1,70 @@
+"""New rows of several models in one statement: what a write that adds a handful of rows to
+several tables (a concern with its pupils, steps, first entry, audit event and alerts) would
+otherwise send as one INSERT a table."""
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+from django.db.models.sql import InsertQuery
+
+
+def insert_together(*groups: Sequence[models.Model]) -> None:
+    """Insert each group's new rows (a group is rows of one model), in the order given, in one
+    statement; afterwards the last group's rows have their ids, as bulk_create gives them, and
+    every row is marked saved. A row whose id is not set in advance and is not in the last group
+    keeps no id: give those groups rows nothing reads again.
+
+    On PostgreSQL the statement is data-modifying WITH clauses: each runs once and to completion
+    whether or not anything reads its rows, and the foreign keys between them are checked at
+    commit (Django declares them deferrable). Elsewhere (SQLite) each group is a bulk_create, in
+    order, so a later group's foreign key takes an earlier group's new id. Like bulk_create: no
+    save(), no signals; meant for a handful of rows, not a batch import.
+    """
+    groups = [list(group) for group in groups if group]
+    if not groups:
+        return
+    if connection.vendor != "postgresql" or len(groups) == 1:
+        for group in groups:
+            type(group[0])._default_manager.bulk_create(group)
+        return
+    *first, last = groups
+    clauses, params = [], []
+    for i, group in enumerate(first):
+        sql, group_params = _insert_sql(group, returning=False)
+        clauses.append(f"i{i} AS ({sql})")
+        params.extend(group_params)
+    sql, last_params = _insert_sql(last, returning=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(clauses)} {sql}", [*params, *last_params])
+        returned = cursor.fetchall()
+    for obj, (pk,) in zip(last, returned, strict=True):
+        obj.pk = pk
+    for group in groups:
+        for obj in group:
+            obj._state.adding = False
+            obj._state.db = connection.alias
+
+
+def _insert_sql(objs: list[models.Model], *, returning: bool) -> tuple[str, Sequence]:
+    """The INSERT bulk_create would send for these rows, compiled by Django's own compiler (so
+    defaults, auto_now stamps and each field's conversion are bulk_create's)."""
+    model = type(objs[0])
+    opts = model._meta
+    for obj in objs:
+        if type(obj) is not model:
+            raise TypeError(f"A group holds rows of one model: {model} and {type(obj)}.")
+        if not obj._is_pk_set():
+            obj.pk = opts.pk.get_pk_value_on_save(obj)
+        obj._prepare_related_fields_for_save(operation_name="insert_together")
+    with_pk = {obj._is_pk_set() for obj in objs}
+    if len(with_pk) > 1:
+        raise ValueError("Either every row of a group has its id set in advance, or none does.")
+    fields = [f for f in opts.concrete_fields if not f.generated]
+    if with_pk == {False}:
+        fields = [f for f in fields if not isinstance(f, models.AutoField)]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs, raw=False)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [opts.pk] if returning else None
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
