@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -174,9 +175,16 @@ class ConcernForm(forms.Form):
         kwargs.setdefault("initial", {"occurred_at": now_local()})
         super().__init__(*args, **kwargs)
         self.school = school
-        self.fields["staff"].queryset = active_staff(school=school).exclude(pk=reporter.pk)
+        self.reporter = reporter
+        # A form sent with nobody ticked never reads the list (an empty choice is valid), so
+        # the query is only built for a form that shows it or checks a choice.
+        if not self.is_bound or self.data.get("staff"):
+            self.fields["staff"].queryset = self._staff()
         self.involved: list[InvolvedPupil] = []
         self.source: QueryDict | None = None
+
+    def _staff(self) -> QuerySet[User]:
+        return active_staff(school=self.school).exclude(pk=self.reporter.pk)
 
     def staff_checkboxes(self) -> SafeString:
         """A checkbox for each member of staff the reporter may name, in crispy's Bootstrap 5
@@ -192,7 +200,7 @@ class ConcernForm(forms.Form):
             (
                 (invalid, code, i, " checked" if str(code) in ticked else "", i, name)
                 for i, (code, name) in enumerate(
-                    self.fields["staff"].queryset.values_list("code", "full_name")
+                    self._staff().values_list("code", "full_name")
                 )
             ),
         )
