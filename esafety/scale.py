@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.management.color import no_style
 from django.db import connection, models
 
-from esafety.audit.models import GENESIS_HASH, AuditEvent, row_hash
+from esafety.audit.models import GENESIS_HASH, HASHED, AuditEvent, row_hash
 from esafety.people.models import School, User
 
 
@@ -146,21 +146,8 @@ class AuditWriter:
             row = (pk, at, actor_id, label, school_id, action, otype, ocode, summary, "", None)
             rows.append((*row, prev, digest))
             prev = digest
-        columns = [
-            "id",
-            "at",
-            "actor_id",
-            "actor_label",
-            "school_id",
-            "action",
-            "object_type",
-            "object_code",
-            "summary",
-            "request_id",
-            "ip",
-            "prev_hash",
-            "hash",
-        ]
+        # The row's order: its id, what the hash covers (prev_hash moved last), then the hash.
+        columns = ["id", *HASHED[1:], "prev_hash", "hash"]
         if connection.vendor != "postgresql":
             rows = [(r[0], connection.ops.adapt_datetimefield_value(r[1]), *r[2:]) for r in rows]
         self.inserter.write(AuditEvent._meta.db_table, columns, rows)

@@ -80,6 +80,18 @@ def _check_link(link: str) -> None:
         raise ValueError(f"A message's link must be made by reverse(), not {link!r}") from None
 
 
+def _message_of(email: "Email", *, kind: str, school: School | None) -> Message:
+    return _message_build(
+        kind=kind,
+        subject=email.subject,
+        body=email.body,
+        link=email.link,
+        school=school,
+        recipient=email.recipient,
+        to_email="",
+    )
+
+
 def _message_build(
     *,
     kind: str,
@@ -189,18 +201,7 @@ def messages_prepared(
     """messages_queue's messages, checked (and redacted where a text names a pupil), not yet
     saved: for a caller that inserts them with its own rows in one statement
     (esafety.db.insert_together) and then calls messages_hand_off_on_commit with them."""
-    messages = [
-        _message_build(
-            kind=kind,
-            subject=e.subject,
-            body=e.body,
-            link=e.link,
-            school=school,
-            recipient=e.recipient,
-            to_email="",
-        )
-        for e in emails
-    ]
+    messages = [_message_of(e, kind=kind, school=school) for e in emails]
     _messages_checked(school=school, messages=messages, about_pupils=about_pupils)
     return messages
 
@@ -419,15 +420,7 @@ def _reminders_send_batch(
     messages = []
     for reminder in claimed:
         for email in wanted[(reminder.subject, reminder.kind, reminder.period)].emails:
-            message = _message_build(
-                kind=message_kind,
-                subject=email.subject,
-                body=email.body,
-                link=email.link,
-                school=school,
-                recipient=email.recipient,
-                to_email="",
-            )
+            message = _message_of(email, kind=message_kind, school=school)
             message.reminder = reminder
             messages.append(message)
     _messages_queue_many(school=school, messages=messages)

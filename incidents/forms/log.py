@@ -199,9 +199,7 @@ class ConcernForm(forms.Form):
             '<label for="id_staff_{}" class="form-check-label">{}</label></div>',
             (
                 (invalid, code, i, " checked" if str(code) in ticked else "", i, name)
-                for i, (code, name) in enumerate(
-                    self._staff().values_list("code", "full_name")
-                )
+                for i, (code, name) in enumerate(self._staff().values_list("code", "full_name"))
             ),
         )
 
