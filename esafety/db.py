@@ -25,8 +25,7 @@ def insert_together(*groups: Sequence[models.Model]) -> None:
     if not groups:
         return
     if connection.vendor != "postgresql" or len(groups) == 1:
-        for group in groups:
-            type(group[0])._default_manager.bulk_create(group)
+        _group_by_group(groups)
         return
     *first, last = groups
     clauses, params = [], []
@@ -44,6 +43,17 @@ def insert_together(*groups: Sequence[models.Model]) -> None:
         for obj in group:
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+def _group_by_group(groups: list[list[models.Model]]) -> None:
+    for group in groups:
+        if connection.features.can_return_rows_from_bulk_insert:
+            type(group[0])._default_manager.bulk_create(group)
+        else:
+            # An SQLite before 3.35 gives no ids from a bulk insert, and a later group may
+            # point at these rows.
+            for obj in group:
+                obj.save(force_insert=True)
 
 
 def _insert_sql(objs: list[models.Model], *, returning: bool) -> tuple[str, Sequence]:

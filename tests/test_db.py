@@ -101,3 +101,18 @@ def test_a_value_that_is_an_expression_is_compiled_every_time(personas):
     assert isinstance(db._plans[key], db._Plan)
     names = dict(Pupil.objects.values_list("mis_id", "first_name"))
     assert (names["S0"], names["S1"], names["E2"]) == ("BEA", "ANN", "ann")
+
+
+def test_a_database_that_returns_no_ids_from_a_bulk_insert_gets_row_by_row(personas, monkeypatch):
+    # An SQLite before 3.35: the fallback saves each row, so a later group's foreign key takes
+    # an earlier group's new id.
+    from esafety import db
+    from esafety.people.models import Guardian
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    pupil = PupilFactory.build(school=personas.school)
+    guardian = Guardian(pupil=pupil, full_name="Pat Parent", email="pat@example.test")
+
+    db._group_by_group([[pupil], [guardian]])
+
+    assert Guardian.objects.get().pupil_id == pupil.pk
