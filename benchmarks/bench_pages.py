@@ -18,8 +18,8 @@ scale data set, which the tiny test uses too). Then, in one process and one run:
   measurement); each phase is interleaved with its own floor;
 - only the request is timed (Django's test client, in-process: the middleware, the view, the
   template, the database; no network, no WSGI server). Each client is signed in once, before;
-- queries are counted in a separate, untimed pass (counting them slows the request), by a
-  wrapper around every statement the connection executes;
+- queries are counted in a separate, untimed pass (counting them slows the request), COMMITs
+  included;
 - then the background jobs run once each, and again with nothing left to do: escalation,
   policy reminders, the daily digest, the outbox sweep (which sends what the POSTs queued), and
   verify_audit over every audit event (`--verify-events 1000000` tops the table up first).
@@ -151,21 +151,27 @@ def _clients(schools: dict, page_list: list[BenchPage]) -> dict:
 
 @contextmanager
 def _counted() -> Iterator[list[int]]:
-    """Count every statement sent while inside; the count is the list's one item.
+    """Count every statement sent while inside, COMMITs included; the count is the list's one
+    item once the block ends.
 
-    Not CaptureQueriesContext: it reads the connection's query log, which keeps the last 9,000
-    statements only, so once a run's jobs had sent 9,000 it counted every later job as 0.
+    The connection's own query log keeps the last 9,000 statements only: read as
+    CaptureQueriesContext reads it, once a run's jobs had sent 9,000 it counted every later job
+    as 0. So the log is an unbounded one while counting, and the old one is put back after.
     """
+    from collections import deque
+
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     count = [0]
-
-    def counting(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counting):
-        yield count
+    kept = connection.queries_log
+    connection.queries_log = deque()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            yield count
+        count[0] = len(queries)
+    finally:
+        connection.queries_log = kept
 
 
 def _phase(items, clients, measured, repetitions, warmup, deadline) -> tuple[int, bool]:

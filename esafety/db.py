@@ -11,20 +11,22 @@ from django.db.models.sql import InsertQuery
 
 def insert_together(*groups: Sequence[models.Model]) -> None:
     """Insert each group's new rows (a group is rows of one model), in the order given, in one
-    statement; afterwards the last group's rows have their ids, as bulk_create gives them, and
-    every row is marked saved. A row whose id is not set in advance and is not in the last group
-    keeps no id: give those groups rows nothing reads again.
+    statement (one group: the plain INSERT); afterwards the last group's rows have their ids,
+    as bulk_create gives them, and every row is marked saved. A row whose id is not set in
+    advance and is not in the last group keeps no id: give those groups rows nothing reads
+    again.
 
     On PostgreSQL the statement is data-modifying WITH clauses: each runs once and to completion
     whether or not anything reads its rows, and the foreign keys between them are checked at
     commit (Django declares them deferrable). Elsewhere (SQLite) each group is a bulk_create, in
     order, so a later group's foreign key takes an earlier group's new id. Like bulk_create: no
-    save(), no signals; meant for a handful of rows, not a batch import.
+    save(), no signals; any number of rows (UNNEST keeps the parameters one a column), though
+    only inserts of up to MAX_PLANNED_ROWS rows skip the compiler.
     """
     groups = [list(group) for group in groups if group]
     if not groups:
         return
-    if connection.vendor != "postgresql" or len(groups) == 1:
+    if connection.vendor != "postgresql":
         _group_by_group(groups)
         return
     *first, last = groups
@@ -34,8 +36,10 @@ def insert_together(*groups: Sequence[models.Model]) -> None:
         clauses.append(f"i{i} AS ({sql})")
         params.extend(group_params)
     sql, last_params = _insert_sql(last, returning=True)
+    if clauses:
+        sql = f"WITH {', '.join(clauses)} {sql}"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(clauses)} {sql}", [*params, *last_params])
+        cursor.execute(sql, [*params, *last_params])
         returned = cursor.fetchall()
     for obj, (pk,) in zip(last, returned, strict=True):
         obj.pk = pk
@@ -82,7 +86,7 @@ def _insert_sql(objs: list[models.Model], *, returning: bool) -> tuple[str, Sequ
     if with_pk == {False}:
         fields = [f for f in fields if not isinstance(f, models.AutoField)]
     key = (model, tuple(f.attname for f in fields), len(objs), returning)
-    plan = _plans.get(key)
+    plan = _plans.get(key) if len(objs) <= MAX_PLANNED_ROWS else None
     if isinstance(plan, _Plan):
         values = _values(objs, fields)
         if values is not None:
@@ -92,7 +96,7 @@ def _insert_sql(objs: list[models.Model], *, returning: bool) -> tuple[str, Sequ
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [opts.pk] if returning else None
     [(sql, params)] = compiler.as_sql()
-    if key not in _plans or isinstance(_plans[key], _Candidate):
+    if len(objs) <= MAX_PLANNED_ROWS and (key not in _plans or isinstance(_plans[key], _Candidate)):
         planned = _planned(_plans.get(key), sql, params, objs, fields)
         if planned is not _NOTHING_LEARNT:
             _plans[key] = planned
@@ -114,6 +118,10 @@ class _Plan:
 class _Candidate:
     plan: _Plan
 
+
+# A plan a number of rows: a page's worth of audit events is 25; an import's thousand rows are
+# compiled each time, not kept.
+MAX_PLANNED_ROWS = 64
 
 # A key's plan; a _Candidate after one compilation; None: compiled every time.
 _plans: dict[tuple, object] = {}

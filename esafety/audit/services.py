@@ -11,6 +11,7 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from esafety import context
 from esafety.audit.models import GENESIS_HASH, AuditEvent
+from esafety.db import insert_together
 from esafety.people.models import School, User
 
 
@@ -93,7 +94,7 @@ def audit_record_many(
     events = audit_events_chained(
         actor=actor, school=school, entries=entries, head=chain_head(school)
     )
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    insert_together(events)
     return events
 
 
