@@ -86,7 +86,8 @@ def _insert_sql(objs: list[models.Model], *, returning: bool) -> tuple[str, Sequ
     if with_pk == {False}:
         fields = [f for f in fields if not isinstance(f, models.AutoField)]
     key = (model, tuple(f.attname for f in fields), len(objs), returning)
-    plan = _plans.get(key) if len(objs) <= MAX_PLANNED_ROWS else None
+    plannable = len(objs) <= MAX_PLANNED_ROWS
+    plan = _plans.get(key) if plannable else None
     if isinstance(plan, _Plan):
         values = _values(objs, fields)
         if values is not None:
@@ -96,8 +97,8 @@ def _insert_sql(objs: list[models.Model], *, returning: bool) -> tuple[str, Sequ
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [opts.pk] if returning else None
     [(sql, params)] = compiler.as_sql()
-    if len(objs) <= MAX_PLANNED_ROWS and (key not in _plans or isinstance(_plans[key], _Candidate)):
-        planned = _planned(_plans.get(key), sql, params, objs, fields)
+    if plannable and (key not in _plans or isinstance(plan, _Candidate)):
+        planned = _planned(plan, sql, params, objs, fields)
         if planned is not _NOTHING_LEARNT:
             _plans[key] = planned
     return sql, params

@@ -186,9 +186,11 @@ def messages_queue(
     the names a mistake of its own could put in the texts. They are looked for in Python, and
     the roll is not read; the query grows with the roll, and a new concern's alerts wait on it.
     """
-    messages = messages_prepared(kind=kind, school=school, emails=emails, about_pupils=about_pupils)
-    Message.objects.bulk_create(messages)
-    messages_hand_off_on_commit(messages)
+    _messages_queue_many(
+        school=school,
+        about_pupils=about_pupils,
+        messages=[_message_of(e, kind=kind, school=school) for e in emails],
+    )
 
 
 def messages_prepared(
@@ -431,8 +433,6 @@ def _messages_queue_many(
     *, school: School, messages: list[Message], about_pupils: "Sequence[Pupil] | None" = None
 ) -> None:
     """message_queue for a batch: the same checks, one pupil-name query and one insert."""
-    if not messages:
-        return
     _messages_checked(school=school, messages=messages, about_pupils=about_pupils)
     Message.objects.bulk_create(messages)
     messages_hand_off_on_commit(messages)
