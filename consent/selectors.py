@@ -193,15 +193,6 @@ def pupils_in_group(
     return list(qs[: limit + 1] if limit is not None else qs)
 
 
-def year_groups(*, school: School) -> list[str]:
-    return list(
-        Pupil.objects.filter(school=school, left_date__isnull=True)
-        .order_by("year_group")
-        .values_list("year_group", flat=True)
-        .distinct()
-    )
-
-
 @dataclass(frozen=True)
 class Register:
     """Who may not appear, and who only alone, among some pupils for one purpose."""

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from esafety.contributions import accepted_documents
 from esafety.people.models import Pupil, Role, School
+from esafety.people.selectors import year_groups_on_roll
 from training.models import Course, EventKind, Kind
-from training.selectors.engagement import term_of, year_groups_of
+from training.selectors.engagement import term_of
 from training.services.common import settings_for
 from training.services.courses import settings_update
 from training.services.events import event_record
@@ -78,7 +79,7 @@ def seed_training(*, school: School, people: dict, pupils: list[Pupil]) -> None:
 
     # A term's engagement events.
     term = term_of(today, school.academic_year_start_month)
-    groups = year_groups_of(school)
+    groups = year_groups_on_roll(school)
     on = max(term.starts, today - datetime.timedelta(days=20))
     if groups:
         event_record(

@@ -13,7 +13,7 @@ from consent.services.publications import publication_record, reshare_record
 from consent.views.common import EMPLOYED, page, ready, uuid_or_404
 from esafety.actions import submit_form
 from esafety.people.access import SchoolAccess, school_view
-from esafety.people.selectors import school_classes
+from esafety.people.selectors import school_classes, year_groups_on_roll
 
 PUBLICATIONS_SHOWN = 50
 # The most pupils one check or list is about: a large primary's year group (four classes of
@@ -34,7 +34,7 @@ def _group(request: HttpRequest, access: SchoolAccess, purposes: list[Purpose]):
         request.GET or None,
         purposes=purposes,
         classes=classes,
-        years=selectors.year_groups(school=access.school),
+        years=year_groups_on_roll(access.school),
     )
     codes = [uuid_or_404(c) for c in request.GET.getlist("pupil")]
     purpose = None

@@ -210,7 +210,15 @@ class Pupil(TimeStampedModel):
                 name="people_pupil_left_after_joining",
             ),
         ]
-        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["school", "last_name", "first_name"]),
+            # The year groups on roll, one probe each (selectors.year_groups_on_roll).
+            models.Index(
+                fields=["school", "year_group"],
+                condition=Q(left_date__isnull=True),
+                name="people_pupil_on_roll_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -24,7 +24,6 @@ from incidents.selectors.lists import (
     concern_list,
     pupils_named,
     with_steps_open,
-    year_groups,
 )
 from incidents.selectors.pupils import (
     CHRONOLOGY_PAGE,
@@ -85,5 +84,4 @@ __all__ = [
     "unacknowledged_count",
     "visibility",
     "with_steps_open",
-    "year_groups",
 ]

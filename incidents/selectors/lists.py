@@ -17,7 +17,6 @@ from django.db.models import (
 
 from esafety.baked import BakedRows, Values, baked
 from esafety.people.access import SchoolAccess
-from esafety.people.models import Pupil, School
 from incidents.models import (
     OPEN_STATUSES,
     Concern,
@@ -130,19 +129,3 @@ def pupils_named(concern_ids: Sequence[int]) -> dict[int, list[str]]:
             f"{link['pupil__first_name']} {link['pupil__last_name']} ({link['pupil__year_group']})"
         )
     return named
-
-
-def year_groups(school: School) -> list[str]:
-    """The year groups of the school's pupils on roll, in school order (Year 2 before Year 10)."""
-    values = (
-        Pupil.objects.filter(school=school, left_date__isnull=True)
-        .order_by()
-        .values_list("year_group", flat=True)
-        .distinct()
-    )
-
-    def key(name: str) -> tuple:
-        digits = "".join(ch for ch in name if ch.isdigit())
-        return (0, int(digits), name) if digits else (1, 0, name)
-
-    return sorted((v for v in values if v), key=key)

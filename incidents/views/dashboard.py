@@ -16,6 +16,7 @@ from esafety import contributions
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
+from esafety.people.selectors import year_groups_on_roll
 from incidents import selectors, services
 from incidents.categories import Category
 from incidents.forms.work import ConcernFilterForm
@@ -172,7 +173,7 @@ def _concern_page(request: HttpRequest, access: SchoolAccess, *, with_form: bool
     # which shows no form, filters by the year group asked for, which matches nothing if the
     # school has no such year group.
     asked = request.GET.get("year_group", "")
-    years = selectors.year_groups(access.school) if with_form else [asked] if asked else []
+    years = year_groups_on_roll(access.school) if with_form else [asked] if asked else []
     form = ConcernFilterForm(request.GET or None, year_groups=years)
     concerns = selectors.concern_list(access, form.filters())
     # Numbered without counting every concern of the school: a page reads one row more than it

@@ -103,3 +103,24 @@ def test_it_reads_the_list_in_constant_queries(
     assert r.status_code == 200
     assert len(r.context["page"].object_list) == min(size, 50)
     assert r.content.count(b"Oak") >= min(size, 50)
+
+
+
+def test_the_year_groups_on_roll_are_this_schools_each_once_in_school_order(db):
+    from esafety.people.selectors import year_groups_on_roll
+    from tests.factories import SchoolFactory
+
+    school, other = SchoolFactory(), SchoolFactory()
+    for year in ["Year 10", "Year 2", "Reception", "Year 2", "Nursery", "", "Year 1", "Year 10"]:
+        PupilFactory(school=school, year_group=year)
+    PupilFactory(
+        school=school,
+        year_group="Year 13",
+        on_roll_date=datetime.date(2018, 9, 1),
+        left_date=datetime.date(2024, 7, 19),
+    )
+    PupilFactory(school=other, year_group="Year 7")
+
+    # Nobody who has left, no blank, nothing of another school's; Year 2 before Year 10.
+    assert year_groups_on_roll(school) == ["Nursery", "Reception", "Year 1", "Year 2", "Year 10"]
+    assert year_groups_on_roll(SchoolFactory()) == []

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from esafety.people.models import Pupil, School
+from esafety.people.models import School
+from esafety.people.selectors import year_groups_on_roll
 from training.models import EngagementEvent, EventKind, Session
 from training.validity import academic_year_label, academic_year_of
 
@@ -68,20 +69,6 @@ class EngagementStatus:
         return [y.year_group for y in self.year_groups if not y.lessons]
 
 
-def _year_group_key(name: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return (int(digits) if digits else -1, name)
-
-
-def year_groups_of(school: School) -> list[str]:
-    names = (
-        Pupil.objects.filter(school=school, left_date__isnull=True)
-        .values_list("year_group", flat=True)
-        .distinct()
-    )
-    return sorted({n for n in names if n}, key=_year_group_key)
-
-
 def engagement_status(*, school: School, today: datetime.date) -> EngagementStatus:
     """Three queries: the year groups on roll, this term's lessons and this year's external."""
     start_month = school.academic_year_start_month
@@ -102,7 +89,7 @@ def engagement_status(*, school: School, today: datetime.date) -> EngagementStat
     ).count()
     return EngagementStatus(
         term=term,
-        year_groups=[YearGroupCheck(y, counts.get(y, 0)) for y in year_groups_of(school)],
+        year_groups=[YearGroupCheck(y, counts.get(y, 0)) for y in year_groups_on_roll(school)],
         external_this_year=external,
         academic_year=academic_year_label(term.year),
     )

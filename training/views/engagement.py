@@ -8,13 +8,13 @@ from django.utils import timezone
 from esafety.actions import submit_form
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import STAFF_ROLES, Membership, Role, User
+from esafety.people.selectors import year_groups_on_roll
 from training.forms.records import EventForm, SessionForm
 from training.selectors.engagement import (
     EVENTS_SHOWN,
     engagement_status,
     events_for,
     sessions_for,
-    year_groups_of,
 )
 from training.selectors.matrix import courses_in_use
 from training.services import events as event_services
@@ -42,7 +42,7 @@ def engagement(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 
 @school_view(*VERIFIER_ROLES)
 def event_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    form = EventForm(request.POST or None, year_groups=year_groups_of(access.school))
+    form = EventForm(request.POST or None, year_groups=year_groups_on_roll(access.school))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if submit_form(
