@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from devices import pdf
@@ -25,6 +24,7 @@ from devices.selectors import held as selectors
 from devices.services import custody as services
 from devices.views.common import HANDLERS
 from esafety.actions import run_service, submit_form
+from esafety.formats import date_text
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
@@ -73,11 +73,11 @@ def _rows(access: SchoolAccess, devices: list[Device], *, taken: bool) -> list[H
                 label=f"Sealed bag {d.sealed_bag}" if d.is_evidence else f"{kind}: {d.description}",
                 pupil=f"{pupil.last_name}, {pupil.first_name}" if pupil else "",
                 kind=kind,
-                taken=date_format(timezone.localtime(d.taken_at), "j M H:i")
+                taken=date_text(timezone.localtime(d.taken_at), "j M H:i")
                 + (f" by {d.taken_by.get_full_name()}" if taken else ""),
                 held_at=d.held_at,
                 status=statuses.get(d.status, d.status),
-                closed=date_format(timezone.localtime(d.closed_at), "j M") if d.closed_at else "",
+                closed=date_text(timezone.localtime(d.closed_at), "j M") if d.closed_at else "",
             )
         )
     return rows

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from devices.forms import CheckOutForm, EquipmentForm, ExceptionForm, ReviewForm, SearchForm
@@ -28,6 +27,7 @@ from devices.views.common import (
     SEARCH_READERS,
 )
 from esafety.actions import run_service, submit_form
+from esafety.formats import date_text
 from esafety.paging import page_number
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.navigation import nav_for
@@ -61,9 +61,9 @@ def _exception_rows(
             pupil=f"{e.pupil.last_name}, {e.pupil.first_name}",
             group=e.pupil.school_class.name if e.pupil.school_class else "",
             reason=reasons.get(e.reason, e.reason),
-            starts_on=date_format(e.starts_on, "j M Y"),
-            ends_on=date_format(e.ends_on, "j M Y") if e.ends_on else "—",
-            review_due=date_format(e.review_due, "j M Y"),
+            starts_on=date_text(e.starts_on, "j M Y"),
+            ends_on=date_text(e.ends_on, "j M Y") if e.ends_on else "—",
+            review_due=date_text(e.review_due, "j M Y"),
             due=e.review_due <= today,
         )
         for e in exceptions

@@ -4,7 +4,6 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.dateformat import format as date_format
 
 from esafety.audit.forms import AuditFilterForm, AuditPageForm
 from esafety.audit.selectors import (
@@ -13,6 +12,7 @@ from esafety.audit.selectors import (
     audit_people_for_school,
     event_filter,
 )
+from esafety.formats import date_text
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
@@ -38,7 +38,7 @@ class EventRow:
 def _rows(events, tz: zoneinfo.ZoneInfo) -> list[EventRow]:
     return [
         EventRow(
-            when=date_format(e.at.astimezone(tz), "j M Y H:i:s"),
+            when=date_text(e.at.astimezone(tz), "j M Y H:i:s"),
             who=e.actor_label or "system",
             action=e.action,
             record=e.object_type,

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.timesince import timesince
 
 from esafety import contributions
+from esafety.formats import date_text
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
 from esafety.people.navigation import nav_for
@@ -56,7 +56,7 @@ def _list_rows(access: SchoolAccess, concerns: list[dict]) -> list[ListRow]:
             href=concern_url(access.school.code, c["code"]),
             reference=reference_of(c["code"]),
             immediate_risk=c["immediate_risk"],
-            logged=date_format(timezone.localtime(c["created_at"]), "j M Y"),
+            logged=date_text(timezone.localtime(c["created_at"]), "j M Y"),
             category=labels.get(c["category"], c["category"]),
             pupils=", ".join(pupils[c["id"]]) or "None named",
             status=statuses.get(c["status"], c["status"]),
@@ -145,7 +145,7 @@ def _awaiting(access: SchoolAccess) -> list[Glance]:
             category=labels.get(c["category"], c["category"]),
             referrals=", ".join(
                 f"{agencies.get(r['agency'], r['agency'])} since "
-                f"{date_format(r['referred_on'], 'j M Y')}"
+                f"{date_text(r['referred_on'], 'j M Y')}"
                 for r in referrals
             ),
         )

@@ -17,11 +17,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from esafety import contributions
 from esafety.actions import run_service
+from esafety.formats import date_text
 from esafety.people import selectors as people_selectors
 from esafety.people.access import SchoolAccess, school_view
 from esafety.people.models import Role
@@ -117,13 +117,11 @@ def _timeline_row(entry, corrections: list, correcting: tuple | None) -> dict:
     corrects = entry.corrects
     return {
         "entry": entry,
-        "at": date_format(at, "j M Y, H:i"),
+        "at": date_text(at, "j M Y, H:i"),
         "iso": at.isoformat(),
         "kind": entry.get_kind_display(),
         "author": (entry.author.get_full_name() if entry.author else "") or "esafety",
-        "corrects_at": date_format(timezone.localtime(corrects.at), "j M Y, H:i")
-        if corrects
-        else "",
+        "corrects_at": date_text(timezone.localtime(corrects.at), "j M Y, H:i") if corrects else "",
         "corrections": corrections,
         # Only a correction that did not validate has a form here: every other entry's is drawn
         # from one blank form by the template (concerns.correction_fields).

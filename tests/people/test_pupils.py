@@ -105,7 +105,6 @@ def test_it_reads_the_list_in_constant_queries(
     assert r.content.count(b"Oak") >= min(size, 50)
 
 
-
 def test_the_year_groups_on_roll_are_this_schools_each_once_in_school_order(db):
     from esafety.people.selectors import year_groups_on_roll
     from tests.factories import SchoolFactory

@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from esafety.csv_export import csv_download
+from esafety.formats import date_text
 from esafety.paging import RowsPage, page_number, rows_page
 from esafety.people.access import SchoolAccess, school_view
 from training.models import Group
@@ -113,9 +113,9 @@ def cell_html(cell: Cell | None) -> str:
         f"{escape(cell.label)}</span>"
     )
     if cell.expires_on:
-        html += f'<span class="d-block small">lapses {date_format(cell.expires_on, "j M Y")}</span>'
+        html += f'<span class="d-block small">lapses {date_text(cell.expires_on, "j M Y")}</span>'
     elif cell.due_on:
-        html += f'<span class="d-block small">due {date_format(cell.due_on, "j M Y")}</span>'
+        html += f'<span class="d-block small">due {date_text(cell.due_on, "j M Y")}</span>'
     if cell.awaiting_check:
         html += '<span class="d-block small fst-italic">awaiting check</span>'
     return html + "\n"
