@@ -7,6 +7,7 @@ questions come) live in the services, whose ConcernError messages the views show
 from django import forms
 from django.utils import timezone
 
+from esafety.people.templatetags.fields import DrawnOnce
 from incidents.categories import Category
 from incidents.models import Agency, EntryKind, Status
 from incidents.selectors import ConcernFilters
@@ -74,7 +75,7 @@ class StatusForm(forms.Form):
         self.fields["status"].choices = [(s.value, s.label) for s in SETTABLE if s.value != current]
 
 
-class NoteForm(forms.Form):
+class NoteForm(DrawnOnce, forms.Form):
     kind = forms.ChoiceField(
         label="This is",
         choices=[(EntryKind.NOTE, "A note"), (EntryKind.ACTION, "An action taken")],
@@ -84,7 +85,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(label="What to add", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(DrawnOnce, forms.Form):
     text = forms.CharField(
         label="Correction",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -97,7 +98,7 @@ class CorrectionForm(forms.Form):
         return f"correct-{entry_code}"
 
 
-class StepForm(forms.Form):
+class StepForm(DrawnOnce, forms.Form):
     DONE = "done"
     NOT_APPLICABLE = "not_applicable"
 
@@ -124,7 +125,7 @@ class StepForm(forms.Form):
         return self.cleaned_data["outcome"] == self.DONE
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(DrawnOnce, forms.Form):
     REFERRED = "referred"
     NOT_REFERRED = "not_referred"
 
@@ -154,6 +155,9 @@ class ReferralForm(forms.Form):
             self.fields[
                 "reasons"
             ].help_text = "Why you referred, or why not: KCSIE asks for the reasons to be kept."
+
+    def drawing_key(self) -> bool:
+        return self.child_protection
 
     def clean(self) -> dict:
         data = super().clean()

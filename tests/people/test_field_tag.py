@@ -99,3 +99,41 @@ def test_values_are_escaped():
     html = draw(form, "field form.note") + draw(form, "field form.colour")
     assert "<script>" not in html
     assert "Blue &amp; green" in html
+
+
+DRAWN_ONCE = [
+    lambda: work.NoteForm(prefix="note"),
+    lambda: work.StepForm(prefix="step-record"),
+    lambda: work.StepForm(prefix="step-inform"),
+    lambda: work.CorrectionForm(prefix="c1"),
+    lambda: work.ReferralForm(prefix="ref"),
+    lambda: work.ReferralForm(prefix="ref", child_protection=True),
+]
+
+
+@pytest.mark.parametrize("make", DRAWN_ONCE)
+def test_a_blank_form_drawn_once_is_what_drawing_it_afresh_gives(make):
+    from esafety.people.templatetags.fields import _fields
+
+    first, again = draw(make(), "fields form"), draw(make(), "fields form")
+    assert first == again == str(_fields(make()))
+
+
+def test_what_tells_blank_forms_apart_gives_each_its_own_drawing():
+    steps = {draw(work.StepForm(prefix=f"step-{key}"), "fields form") for key in ("a", "b")}
+    referrals = {
+        draw(work.ReferralForm(prefix="ref", child_protection=cp), "fields form")
+        for cp in (False, True)
+    }
+    assert len(steps) == len(referrals) == 2
+    assert "KCSIE asks for the reasons to be kept" in "".join(referrals)
+    initial = draw(work.NoteForm(prefix="note", initial={"kind": "action"}), "fields form")
+    assert initial != draw(work.NoteForm(prefix="note"), "fields form")
+
+
+def test_a_bound_form_is_drawn_with_what_was_typed_not_the_blank():
+    draw(work.NoteForm(prefix="note"), "fields form")
+    typed = work.NoteForm({"note-kind": "note", "note-text": "Spoke to <Sam>"}, prefix="note")
+    assert "Spoke to &lt;Sam&gt;" in draw(typed, "fields form")
+    refused = work.NoteForm({"note-kind": "note", "note-text": ""}, prefix="note")
+    assert "There is a problem" in draw(refused, "fields form")

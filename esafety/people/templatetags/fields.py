@@ -10,12 +10,15 @@ A form with errors, and any other widget, is drawn by crispy itself: the error s
 rare widgets keep their one implementation.
 """
 
+from collections.abc import Hashable
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -197,9 +200,45 @@ def field(bound: BoundField) -> SafeString:
     return _draw(bound, kind)
 
 
+class DrawnOnce:
+    """A form whose blank drawing is the same every time for its class, prefix, initial values
+    and `drawing_key()`: `{% fields %}` draws it once a process and gives the same markup
+    after (a concern's page draws four such forms, a quarter of its rendering). Only for forms
+    whose fields do not change with anything else (no choices from the database, no hidden
+    value made per record); a bound form is always drawn afresh, with what was typed."""
+
+    def drawing_key(self) -> Hashable:
+        """What, beyond the class, prefix and initial values, changes the blank drawing."""
+        return ()
+
+
+_blank_drawings: dict[tuple, SafeString] = {}
+# Class × prefix × key: a page's worth of step keys at most, not something that grows.
+MAX_BLANK_DRAWINGS = 512
+
+
 @register.simple_tag
 def fields(form: forms.Form) -> SafeString:
     """Every field of a form, as `|crispy` draws them (without a <form> tag)."""
+    if form.is_bound or not isinstance(form, DrawnOnce):
+        return _fields(form)
+    key = (
+        type(form),
+        form.prefix,
+        form.auto_id,
+        get_language(),
+        repr(sorted(form.initial.items())),
+        form.drawing_key(),
+    )
+    drawn = _blank_drawings.get(key)
+    if drawn is None:
+        drawn = _fields(form)
+        if len(_blank_drawings) < MAX_BLANK_DRAWINGS:
+            _blank_drawings[key] = drawn
+    return drawn
+
+
+def _fields(form: forms.Form) -> SafeString:
     if form.errors:
         return as_crispy_form(form)
     drawn = []
