@@ -73,35 +73,9 @@ def _report_in_python(events: QuerySet, chunk_size: int) -> ChainReport:
     return report
 
 
-# row_hash's payload, built by PostgreSQL: json.dumps(sort_keys=True, separators=(",", ":"))
-# of the same fields, as Python reads them back. For text of printable ASCII and control
-# characters, to_json escapes exactly as Python's json does; Python also escapes every other
-# character (ensure_ascii) and PostgreSQL does not, so such a row's payload differs, its hash
-# seems wrong, and Python checks it again (_rechecked). A payload can only match a stored hash
-# if it is the payload the hash was made from: every field is written so that two different
-# values never give the same text (the address as Django reads it back, with its mask when it
-# has one; the time with its microseconds when it has any, as datetime.isoformat writes it).
-_PAYLOAD = """
-    '{"action":' || to_json(e.action)::text
-    || ',"actor_id":' || coalesce(e.actor_id::text, 'null')
-    || ',"actor_label":' || to_json(e.actor_label)::text
-    || ',"at":"' || to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-        || CASE WHEN date_part('microseconds', e.at)::bigint %% 1000000 = 0 THEN ''
-           ELSE to_char(e.at AT TIME ZONE 'UTC', '.US') END || '+00:00"'
-    || ',"ip":' || coalesce(to_json(
-        CASE WHEN masklen(e.ip) = CASE family(e.ip) WHEN 4 THEN 32 ELSE 128 END
-        THEN host(e.ip) ELSE e.ip::text END)::text, 'null')
-    || ',"object_code":' || to_json(e.object_code)::text
-    || ',"object_type":' || to_json(e.object_type)::text
-    || ',"prev_hash":' || to_json(e.prev_hash)::text
-    || ',"request_id":' || to_json(e.request_id)::text
-    || ',"school_id":' || coalesce(e.school_id::text, 'null')
-    || ',"summary":' || to_json(e.summary)::text || '}'
-"""
-
-
 def _report_in_sql(events: QuerySet, chunk_size: int) -> ChainReport:
-    """The same walk inside PostgreSQL: each row's hash (sha256 of _PAYLOAD) and its link to the
+    """The same walk inside PostgreSQL: each row's hash (sha256 of audit_payload, migration
+    0006: row_hash's payload built by PostgreSQL, for text of ASCII) and its link to the
     school's previous row (a window over the school's rows in id order) are checked there, and
     only the rows that fail come back. Hashing is done by parallel workers under the window
     (OFFSET 0 keeps the subquery from being merged into it): at 1,042,428 events, 7 s, where
@@ -126,7 +100,7 @@ def _report_in_sql(events: QuerySet, chunk_size: int) -> ChainReport:
                     h.prev_hash IS DISTINCT FROM coalesce(lag(h.hash) OVER w, %s) AS unlinked
                 FROM (
                     SELECT e.id, e.school_id, e.prev_hash, e.hash,
-                        encode(sha256(convert_to({_PAYLOAD}, 'UTF8')), 'hex')
+                        encode(sha256(convert_to(audit_payload(e), 'UTF8')), 'hex')
                             IS DISTINCT FROM e.hash AS suspect
                     FROM {table} e {where}
                     OFFSET 0
@@ -135,7 +109,7 @@ def _report_in_sql(events: QuerySet, chunk_size: int) -> ChainReport:
             ) checked
             WHERE unlinked OR suspect
             ORDER BY id
-            """,  # noqa: S608 (the same, and the constant _PAYLOAD)
+            """,  # noqa: S608 (the same)
             [GENESIS_HASH, *params],
         )
         failed = cursor.fetchall()

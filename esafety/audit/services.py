@@ -81,21 +81,79 @@ def _describe(entry: Entry) -> tuple[str, str]:
     return object_type, object_code
 
 
+def audit_record_many(
+    *, actor: User | AnonymousUser | None, school: School | None, entries: list[Entry]
+) -> list[AuditEvent]:
+    """Append several events for one school in one go (a page's reads, a roster import)."""
+    if not entries:
+        return []
+    events = _events(actor=actor, school=school, entries=entries)
+    if connection.vendor == "postgresql" and all(_hashable_in_sql(e) for e in events):
+        _appended_in_sql(events)
+    else:
+        _appended_in_python(events)
+    return events
+
+
+# What PostgreSQL's payload (audit_payload, migration 0006) writes as Python's json does: text
+# below DEL. Python escapes DEL and everything above it, PostgreSQL does not.
+_SQL_TEXT = frozenset(map(chr, range(0x7F)))
+
+
+def _hashable_in_sql(event: AuditEvent) -> bool:
+    return all(
+        _SQL_TEXT.issuperset(text)
+        for text in (
+            event.actor_label,
+            event.action,
+            event.object_type,
+            event.object_code,
+            event.summary,
+            event.request_id,
+        )
+    )
+
+
+def _appended_in_sql(events: list[AuditEvent]) -> None:
+    """The events appended by PostgreSQL (audit_append): the chain's lock and head, the hashes
+    and the insert in one statement, where Python's way is four (BEGIN, the head, the INSERT,
+    COMMIT); each event is then given its id and hashes as written. Outside a transaction the
+    statement is its own; inside one, the chain stays locked until that one ends."""
+    first = events[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT event_id, event_prev, event_hash FROM audit_append("
+            "%s, %s, %s, %s, %s, %s, %s, %s::inet, "
+            "%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[])",
+            [
+                _chain_key(first.school_id),
+                first.school_id,
+                GENESIS_HASH,
+                first.at,
+                first.actor_id,
+                first.actor_label,
+                first.request_id,
+                first.ip,
+                [e.action for e in events],
+                [e.object_type for e in events],
+                [e.object_code for e in events],
+                [e.summary for e in events],
+            ],
+        )
+        written = cursor.fetchall()
+    for event, (pk, prev_hash, hash_) in zip(events, written, strict=True):
+        event.pk, event.prev_hash, event.hash = pk, prev_hash, hash_
+        event._state.adding = False
+        event._state.db = connection.alias
+
+
 # No savepoint of its own inside a caller's transaction (two more statements on every write):
 # an audit write that fails fails the caller's whole transaction, as it must, and nobody
 # catches it to go on without its event.
 @transaction.atomic(savepoint=False)
-def audit_record_many(
-    *, actor: User | AnonymousUser | None, school: School | None, entries: list[Entry]
-) -> list[AuditEvent]:
-    """Append several events for one school in one go (a roster import, a seed)."""
-    if not entries:
-        return []
-    events = audit_events_chained(
-        actor=actor, school=school, entries=entries, head=chain_head(school)
-    )
+def _appended_in_python(events: list[AuditEvent]) -> None:
+    _chain(events, _chain_head(events[0].school_id))
     insert_together(events)
-    return events
 
 
 def chain_head(school: School | None) -> str:
@@ -116,6 +174,22 @@ def audit_events_chained(
     """The events for these entries, hashed onto `head`, not yet saved: for a caller that inserts
     them with its own rows in one statement (esafety.db.insert_together). `head` is what
     chain_head gave in this transaction, with no event of the school written since."""
+    events = _events(actor=actor, school=school, entries=entries)
+    _chain(events, head)
+    return events
+
+
+def _chain(events: list[AuditEvent], head: str) -> None:
+    prev = head
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = event.compute_hash()
+
+
+def _events(
+    *, actor: User | AnonymousUser | None, school: School | None, entries: list[Entry]
+) -> list[AuditEvent]:
+    """The events for these entries, of this request, not yet chained."""
     request = context.current_request()
     request_id = request.request_id if request else ""
     ip = _clean_ip(request.ip) if request else None
@@ -123,26 +197,23 @@ def audit_events_chained(
     # Nobody signed in, or a user not saved yet, is recorded as no actor.
     actor_obj = actor if isinstance(actor, User) and actor.pk else None
     school_id = school.pk if school is not None else None
-    prev = head
     events = []
     for entry in entries:
         object_type, object_code = _describe(entry)
-        event = AuditEvent(
-            at=now,
-            actor=actor_obj,
-            actor_label=actor_obj.email if actor_obj else "",
-            school_id=school_id,
-            action=entry.action,
-            object_type=object_type,
-            object_code=object_code,
-            summary=entry.summary[:500],
-            request_id=request_id,
-            ip=ip,
-            prev_hash=prev,
+        events.append(
+            AuditEvent(
+                at=now,
+                actor=actor_obj,
+                actor_label=actor_obj.email if actor_obj else "",
+                school_id=school_id,
+                action=entry.action,
+                object_type=object_type,
+                object_code=object_code,
+                summary=entry.summary[:500],
+                request_id=request_id,
+                ip=ip,
+            )
         )
-        event.hash = event.compute_hash()
-        prev = event.hash
-        events.append(event)
     return events
 
 

@@ -1,4 +1,6 @@
-"""Two requests writing audit events for one school at once must not fork its chain."""
+"""Two requests writing audit events for one school at once must not fork its chain: whether
+PostgreSQL appends them (audit_append, for text it hashes as Python does) or Python does (any
+other text)."""
 
 import threading
 import time
@@ -13,6 +15,9 @@ from esafety.audit.models import AuditEvent
 pytestmark = pytest.mark.postgres
 
 EVENTS_EACH = 15
+# Text PostgreSQL's payload writes as Python's json does, so audit_append writes the events; and
+# text it does not, so Python chains them.
+IN_SQL, IN_PYTHON = "read", "Zoë’s"
 
 
 @pytest.fixture
@@ -31,7 +36,7 @@ def slow_chain_reads(monkeypatch):
     monkeypatch.setattr(services, "_chain_head", chain_head)
 
 
-def write_concurrently(school, actors) -> list[BaseException]:
+def write_concurrently(school, actors, summary: str = IN_PYTHON) -> list[BaseException]:
     start = threading.Barrier(len(actors))
     errors: list[BaseException] = []
 
@@ -39,7 +44,9 @@ def write_concurrently(school, actors) -> list[BaseException]:
         try:
             start.wait()
             for i in range(EVENTS_EACH):
-                services.audit_record(actor=actor, school=school, action=f"test.write{i}")
+                services.audit_record(
+                    actor=actor, school=school, action=f"test.write{i}", summary=summary
+                )
         except BaseException as e:
             errors.append(e)
         finally:
@@ -96,5 +103,60 @@ def test_it_forks_when_one_statement_both_waits_and_reads(transactional_db, pers
 
     monkeypatch.setattr(services, "_chain_head", one_statement)
     errors = write_concurrently(personas.school, [personas.dsl, personas.head])
+    assert errors == []
+    assert chain_breaks() != []
+
+
+# audit_chain_head as migration 0004 made it, but waiting a little after it has read the head (so
+# the other writer, without the lock, reads the same one); and the same without the lock.
+SLOW_HEAD = """
+CREATE OR REPLACE FUNCTION audit_chain_head(lock_key bigint, chain_school integer)
+RETURNS varchar AS $$
+DECLARE head varchar;
+BEGIN
+    {lock}
+    head := (SELECT hash FROM audit_auditevent WHERE school_id = chain_school
+             ORDER BY id DESC LIMIT 1);
+    PERFORM pg_sleep(0.02);
+    RETURN head;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+"""
+
+
+@pytest.fixture
+def head_in_sql():
+    """Replace audit_chain_head for one test (with_lock: True or False), and put migration
+    0004's back after it."""
+    import importlib
+
+    made = importlib.import_module("esafety.audit.migrations.0004_chain_head_function")
+
+    def replace(with_lock: bool) -> None:
+        lock = "PERFORM pg_advisory_xact_lock(lock_key);" if with_lock else ""
+        with connection.cursor() as cursor:
+            cursor.execute(SLOW_HEAD.replace("{lock}", lock))
+
+    yield replace
+    with connection.cursor() as cursor:
+        cursor.execute(made.CREATE)
+
+
+def test_postgresql_keeps_an_unbroken_chain_under_concurrent_writers(
+    transactional_db, personas, head_in_sql
+):
+    head_in_sql(with_lock=True)
+    errors = write_concurrently(personas.school, [personas.dsl, personas.head], summary=IN_SQL)
+    assert errors == []
+    events = AuditEvent.objects.filter(school=personas.school)
+    assert events.count() == 2 * EVENTS_EACH
+    assert set(events.values_list("summary", flat=True)) == {IN_SQL}
+    assert chain_breaks() == []
+
+
+def test_postgresql_forks_the_chain_without_the_lock(transactional_db, personas, head_in_sql):
+    # Proof that the test above can fail.
+    head_in_sql(with_lock=False)
+    errors = write_concurrently(personas.school, [personas.dsl, personas.head], summary=IN_SQL)
     assert errors == []
     assert chain_breaks() != []
