@@ -41,3 +41,22 @@ def test_it_refuses_what_it_does_not_write():
         date_text(datetime.date(2026, 5, 3), "l j F Y")
     with pytest.raises(TypeError):
         date_text(datetime.date(2026, 5, 3), "j M Y H:i")
+
+
+def test_the_filter_writes_what_the_date_filter_writes_in_the_readers_time_zone():
+    from django.template import Context, Template
+
+    summer = datetime.datetime(2026, 7, 1, 22, 30, tzinfo=datetime.UTC)  # 23:30 in London
+    values = Context({"at": summer, "day": summer.date(), "none": None})
+    # (A date with a time pattern is an error for both.)
+    for name, pattern in [
+        ("at", "j M Y, H:i"),
+        ("at", "j M Y"),
+        ("day", "j M Y"),
+        ("none", "j M Y, H:i"),
+    ]:
+        ours = Template("{% load dates %}{{ " + name + '|date_text:"' + pattern + '" }}')
+        theirs = Template("{{ " + name + '|date:"' + pattern + '" }}')
+        assert ours.render(values) == theirs.render(values)
+    ours = Template('{% load dates %}{{ at|date_text:"j M Y, H:i" }}')
+    assert ours.render(values) == "1 Jul 2026, 23:30"
