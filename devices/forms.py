@@ -4,6 +4,7 @@ from django import forms
 
 from devices.models import DeviceKind, EquipmentKind, ExceptionReason, Search
 from esafety.people.models import STAFF_ROLES, Guardian, Pupil, School, User
+from esafety.people.templatetags.fields import DrawnOnce
 
 OTHER = "other"
 
@@ -138,7 +139,7 @@ class ReleaseForm(forms.Form):
         return self.guardians.get(self.cleaned_data["to"])
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(DrawnOnce, forms.Form):
     link = forms.CharField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(label="Device", choices=DeviceKind.choices)
     description = forms.CharField(max_length=200, help_text="Make, colour, case.")

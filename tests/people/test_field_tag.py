@@ -10,6 +10,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_c
 from django import forms
 from django.template import Context, Template
 
+from devices.forms import EvidenceForm
 from incidents.forms import work
 
 
@@ -108,6 +109,7 @@ DRAWN_ONCE = [
     lambda: work.CorrectionForm(prefix="c1"),
     lambda: work.ReferralForm(prefix="ref"),
     lambda: work.ReferralForm(prefix="ref", child_protection=True),
+    lambda: EvidenceForm(prefix="evidence", initial={"link": "token-one"}),
 ]
 
 
@@ -137,3 +139,10 @@ def test_a_bound_form_is_drawn_with_what_was_typed_not_the_blank():
     assert "Spoke to &lt;Sam&gt;" in draw(typed, "fields form")
     refused = work.NoteForm({"note-kind": "note", "note-text": ""}, prefix="note")
     assert "There is a problem" in draw(refused, "fields form")
+
+
+def test_a_hidden_value_made_per_record_is_drawn_every_time():
+    one = draw(EvidenceForm(prefix="evidence", initial={"link": "token-one"}), "fields form")
+    two = draw(EvidenceForm(prefix="evidence", initial={"link": "token-two"}), "fields form")
+    assert 'value="token-one"' in one and 'value="token-two"' in two
+    assert one.replace("token-one", "token-two") == two

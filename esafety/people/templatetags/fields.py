@@ -201,11 +201,12 @@ def field(bound: BoundField) -> SafeString:
 
 
 class DrawnOnce:
-    """A form whose blank drawing is the same every time for its class, prefix, initial values
-    and `drawing_key()`: `{% fields %}` draws it once a process and gives the same markup
-    after (a concern's page draws four such forms, a quarter of its rendering). Only for forms
-    whose fields do not change with anything else (no choices from the database, no hidden
-    value made per record); a bound form is always drawn afresh, with what was typed."""
+    """A form whose visible fields, blank, are drawn the same every time for its class, prefix,
+    each field's initial value and `drawing_key()`: `{% fields %}` draws each once a process
+    and gives the same markup after (a concern's page draws five such forms, a quarter of its
+    rendering). Only for forms whose visible fields do not change with anything else (no
+    choices from the database); a hidden field (a token made per record) is drawn every time,
+    and a bound form is always drawn afresh, with what was typed."""
 
     def drawing_key(self) -> Hashable:
         """What, beyond the class, prefix and initial values, changes the blank drawing."""
@@ -213,8 +214,8 @@ class DrawnOnce:
 
 
 _blank_drawings: dict[tuple, SafeString] = {}
-# Class × prefix × key: a page's worth of step keys at most, not something that grows.
-MAX_BLANK_DRAWINGS = 512
+# Class × prefix × field × key: a page's worth of step keys at most, not something that grows.
+MAX_BLANK_DRAWINGS = 2048
 
 
 @register.simple_tag
@@ -222,20 +223,23 @@ def fields(form: forms.Form) -> SafeString:
     """Every field of a form, as `|crispy` draws them (without a <form> tag)."""
     if form.is_bound or not isinstance(form, DrawnOnce):
         return _fields(form)
-    key = (
-        type(form),
-        form.prefix,
-        form.auto_id,
-        get_language(),
-        repr(sorted(form.initial.items())),
-        form.drawing_key(),
-    )
-    drawn = _blank_drawings.get(key)
-    if drawn is None:
-        drawn = _fields(form)
-        if len(_blank_drawings) < MAX_BLANK_DRAWINGS:
-            _blank_drawings[key] = drawn
-    return drawn
+    shared = (type(form), form.prefix, form.auto_id, get_language(), form.drawing_key())
+    drawn = []
+    for bound in form:
+        if bound.is_hidden:
+            drawn.append(bound.as_widget())
+            continue
+        key = (*shared, bound.name, repr(bound.initial))
+        field_drawn = _blank_drawings.get(key)
+        if field_drawn is None:
+            kind = _kind(bound.field.widget)
+            if kind is None:
+                return _fields(form)
+            field_drawn = _draw(bound, kind)
+            if len(_blank_drawings) < MAX_BLANK_DRAWINGS:
+                _blank_drawings[key] = field_drawn
+        drawn.append(field_drawn)
+    return format_html_join("", "{}", ((d,) for d in drawn))
 
 
 def _fields(form: forms.Form) -> SafeString:
