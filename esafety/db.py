@@ -120,8 +120,9 @@ class _Candidate:
     plan: _Plan
 
 
-# A plan a number of rows: a page's worth of audit events is 25; an import's thousand rows are
-# compiled each time, not kept.
+# A plan a number of rows: a concern's handful of steps and alerts, or a page's worth of events
+# Python chains (on PostgreSQL audit_append writes most of those); an import's thousand rows
+# are compiled each time, not kept.
 MAX_PLANNED_ROWS = 64
 
 # A key's plan; a _Candidate after one compilation; None: compiled every time.

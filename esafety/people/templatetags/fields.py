@@ -10,7 +10,7 @@ A form with errors, and any other widget, is drawn by crispy itself: the error s
 rare widgets keep their one implementation.
 """
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms, template
@@ -221,30 +221,11 @@ MAX_BLANK_DRAWINGS = 2048
 @register.simple_tag
 def fields(form: forms.Form) -> SafeString:
     """Every field of a form, as `|crispy` draws them (without a <form> tag)."""
-    if form.is_bound or not isinstance(form, DrawnOnce):
-        return _fields(form)
-    shared = (type(form), form.prefix, form.auto_id, get_language(), form.drawing_key())
-    drawn = []
-    for bound in form:
-        if bound.is_hidden:
-            drawn.append(bound.as_widget())
-            continue
-        key = (*shared, bound.name, repr(bound.initial))
-        field_drawn = _blank_drawings.get(key)
-        if field_drawn is None:
-            kind = _kind(bound.field.widget)
-            if kind is None:
-                return _fields(form)
-            field_drawn = _draw(bound, kind)
-            if len(_blank_drawings) < MAX_BLANK_DRAWINGS:
-                _blank_drawings[key] = field_drawn
-        drawn.append(field_drawn)
-    return format_html_join("", "{}", ((d,) for d in drawn))
-
-
-def _fields(form: forms.Form) -> SafeString:
     if form.errors:
         return as_crispy_form(form)
+    draw = _draw
+    if not form.is_bound and isinstance(form, DrawnOnce):
+        draw = _kept_drawer(form)
     drawn = []
     for bound in form:
         if bound.is_hidden:
@@ -253,5 +234,21 @@ def _fields(form: forms.Form) -> SafeString:
         kind = _kind(bound.field.widget)
         if kind is None:
             return as_crispy_form(form)
-        drawn.append(_draw(bound, kind))
+        drawn.append(draw(bound, kind))
     return format_html_join("", "{}", ((d,) for d in drawn))
+
+
+def _kept_drawer(form: DrawnOnce) -> Callable[[BoundField, str], SafeString]:
+    """_draw for the visible fields of a blank DrawnOnce form, each kept once drawn."""
+    shared = (type(form), form.prefix, form.auto_id, get_language(), form.drawing_key())
+
+    def draw(bound: BoundField, kind: str) -> SafeString:
+        key = (*shared, bound.name, repr(bound.initial))
+        kept = _blank_drawings.get(key)
+        if kept is None:
+            kept = _draw(bound, kind)
+            if len(_blank_drawings) < MAX_BLANK_DRAWINGS:
+                _blank_drawings[key] = kept
+        return kept
+
+    return draw
